@@ -1,0 +1,3 @@
+from emodash.cli import main
+
+raise SystemExit(main())
