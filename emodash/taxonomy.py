@@ -18,9 +18,9 @@ CANONICAL: tuple[str, ...] = ("anger", "disgust", "fear", "happiness", "sadness"
 
 #: Valence/arousal point of each canonical emotion.
 CANONICAL_VA: dict[str, tuple[float, float]] = {
-    "anger": (-0.6, 0.8),
+    "anger": (-0.5, 0.85),
     "disgust": (-0.7, 0.35),
-    "fear": (-0.65, 0.75),
+    "fear": (-0.8, 0.6),
     "happiness": (0.8, 0.5),
     "sadness": (-0.7, -0.45),
     "surprise": (0.2, 0.85),

@@ -84,9 +84,9 @@ def load_predictor(modality: str):
     return active_model(modality).loader()
 
 
-def load_face_pipeline(detector: str | None = None):
+def load_face_pipeline(detector: str | None = None, classifier=None):
     """Detector (setting `EMODASH_FACE_DETECTOR`, default mediapipe) + the active face classifier."""
     from emodash.inference.face import FacePipeline
     from emodash.inference.face_detection import make_detector
 
-    return FacePipeline(make_detector(detector or settings.face_detector()), load_predictor("face"))
+    return FacePipeline(make_detector(detector or settings.face_detector()), classifier or load_predictor("face"))

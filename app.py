@@ -1,0 +1,28 @@
+"""emodash dashboard: `streamlit run app.py` (or `make run`). Navigation and the shared sidebar only."""
+
+import streamlit as st
+
+from emodash import settings
+from emodash.inference import registry
+
+st.set_page_config(page_title="emodash", page_icon=":material/mood:", layout="wide")
+
+pages = {
+    "emodash": [st.Page("views/home.py", title="Home", icon=":material/home:", default=True)],
+    "Live": [
+        st.Page("views/live_webcam.py", title="Webcam", icon=":material/videocam:", url_path="live"),
+        st.Page("views/live_photo.py", title="Photo", icon=":material/photo_camera:", url_path="photo"),
+        st.Page("views/live_text.py", title="Text", icon=":material/chat:", url_path="text"),
+    ],
+}
+
+with st.sidebar:
+    st.caption("Active models")
+    for modality in registry.modalities():
+        info = registry.active_model(modality)
+        st.markdown(f"**{modality}**: `{info.model_id}`")
+    root = settings.data_root()
+    st.caption(f"Data root (`EMODASH_DATA`): `{root}`" + ("" if root.is_dir() else " (not found)"))
+    st.caption(":material/lock: Live frames and typed text are processed in memory and never saved.")
+
+st.navigation(pages).run()

@@ -1,0 +1,26 @@
+"""The streamlit-webrtc video callback: every frame -> face pipeline -> boxes drawn -> timeline (no `st.*` here)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import av
+
+from emodash.annotate import draw_faces
+from emodash.inference.face import FacePipeline
+from emodash.live.timeline import ScoreTimeline
+
+
+def face_frame_callback(pipeline: FacePipeline, timeline: ScoreTimeline) -> Callable[[av.VideoFrame], av.VideoFrame]:
+    """A `video_frame_callback` that labels every face of every frame and records the scores in `timeline`.
+
+    Frames stay in memory: nothing is written to disk or logs.
+    """
+
+    def callback(frame: av.VideoFrame) -> av.VideoFrame:
+        image = frame.to_ndarray(format="bgr24")
+        faces = pipeline.analyze(image)
+        timeline.add(faces)
+        return av.VideoFrame.from_ndarray(draw_faces(image, faces), format="bgr24")
+
+    return callback

@@ -1,0 +1,95 @@
+"""End to end in a real browser: the app served by Streamlit, the Live page in headless Chromium with a fake camera
+playing a video of a real face photo; the face's emotion label must come back to the page."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from emodash.settings import PROJECT_ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (make test installs it)"),
+]
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+
+
+def write_y4m(path: Path, bgr: np.ndarray, frames: int = 40, fps: int = 20) -> Path:
+    """A 640x480 I420 y4m video of `bgr` centred on a grey canvas, for Chromium's fake camera."""
+    canvas = np.full((480, 640, 3), 128, np.uint8)
+    img = cv2.resize(bgr, (400, 400))
+    canvas[40:440, 120:520] = img
+    yuv = cv2.cvtColor(canvas, cv2.COLOR_BGR2YUV_I420).tobytes()
+    with open(path, "wb") as f:
+        f.write(f"YUV4MPEG2 W640 H480 F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            f.write(b"FRAME\n" + yuv)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+                                 "--server.port", str(port), "--server.headless", "true"],
+                                cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy())
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                if time.time() > deadline or proc.poll() is not None:
+                    pytest.fail(f"the app did not start:\n{log.read_text()[-3000:]}")
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_live_page_labels_a_real_face_from_a_fake_camera(server, astronaut_bgr, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    video = write_y4m(tmp_path / "astronaut.y4m", astronaut_bgr)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-video-capture={video}"])
+        try:
+            page = browser.new_page()
+            page.goto(f"{server}/live", timeout=60_000)
+            page.get_by_text("Live webcam").first.wait_for(timeout=90_000)
+            webrtc = page.frame_locator("iframe[src*='webrtc_streamer']")
+            webrtc.get_by_role("button", name="START").click(timeout=90_000)
+            label = page.get_by_text(re.compile(r"face 1: happy \d\.\d\d"))
+            label.wait_for(timeout=90_000)
+            assert float(label.inner_text().split()[-1]) > 0.5
+            page.screenshot(path=str(tmp_path / "live.png"))
+        finally:
+            browser.close()

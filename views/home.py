@@ -1,0 +1,56 @@
+"""Home: what emodash is, the modalities, the active models and their measured scores."""
+
+import streamlit as st
+
+from emodash.inference import registry
+
+st.title("emodash")
+st.markdown(
+    "Emotion recognition for every modality in one place: **faces**, **speech**, **text**, **motion** "
+    "(phone and watch accelerometers), **facial EMG**, **body pose** and the *Emotions in everyday life* survey. "
+    "Every model maps its own labels onto one canonical taxonomy (anger, disgust, fear, happiness, sadness, "
+    "surprise, neutral) and onto valence/arousal, and every score is reported with the split that produced it."
+)
+
+st.subheader("Try it live")
+c1, c2, c3 = st.columns(3)
+c1.page_link("views/live_webcam.py", label="Webcam: every face, every frame", icon=":material/videocam:")
+c2.page_link("views/live_photo.py", label="Photo: upload or snap one", icon=":material/photo_camera:")
+c3.page_link("views/live_text.py", label="Text: feel your words in colour", icon=":material/chat:")
+
+st.subheader("Active models and their measured scores")
+rows = []
+for modality in registry.modalities():
+    info = registry.active_model(modality)
+    m = info.metrics()
+    if "test_accuracy" in m:
+        acc, f1, split = m["test_accuracy"], m["test_macro_f1"], f"test: {m['data']['n_test']:,} held-out samples"
+    elif "val_accuracy" in m:
+        acc, f1, split = m["val_accuracy"], m["val_macro_f1"], f"validation: {m['data']['n_val']:,} samples"
+    else:
+        acc = f1 = None
+        split = "not measured yet"
+    rows.append({"modality": modality, "model": info.model_id, "what": info.description,
+                 "labels": ", ".join(info.label_set.names), "accuracy": acc, "macro-F1": f1, "measured on": split})
+st.dataframe(rows, hide_index=True, width="stretch",
+             column_config={"accuracy": st.column_config.NumberColumn(format="%.3f"),
+                            "macro-F1": st.column_config.NumberColumn(format="%.3f")})
+for modality in registry.modalities():
+    info = registry.active_model(modality)
+    if info.card.is_file():
+        with st.expander(f"Model card: {info.model_id}"):
+            st.markdown(info.card.read_text(encoding="utf-8"))
+
+st.subheader("Modalities")
+st.markdown(
+    "| modality | live | data sets read |\n|---|---|---|\n"
+    "| face | webcam, photo | FER-2013 (CSV, folder per class) |\n"
+    "| text | typed text | dair-ai `text;label` |\n"
+    "| speech | planned | RAVDESS |\n"
+    "| motion | planned | phone accelerometer features, Quiroz watch walks |\n"
+    "| facial EMG | – | 3-channel EMG windows |\n"
+    "| body pose | planned | keypoint sequences |\n"
+    "| survey | – | Emotions in everyday life (OSF) |\n"
+)
+st.caption(":material/lock: Privacy: webcam frames, photos and typed text are processed in memory and never written to disk or "
+           "logs.")

@@ -1,0 +1,59 @@
+"""Live webcam: every face of every frame boxed and labelled in its emotion's colour, with a live chart."""
+
+import streamlit as st
+from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+from emodash import plots, settings
+from emodash.live.cache import face_pipeline
+from emodash.live.timeline import ScoreTimeline
+from emodash.live.video import face_frame_callback
+from emodash.taxonomy import FER2013
+
+st.title("Live webcam")
+st.caption("Press START and allow the camera. Frames are processed in memory on this server and never saved.")
+
+try:
+    ice_servers = settings.ice_servers()
+except ValueError as exc:
+    st.error(f"Cannot start the webcam: {exc}")
+    st.stop()
+
+pipeline = face_pipeline()
+if "face_timeline" not in st.session_state:
+    st.session_state.face_timeline = ScoreTimeline(FER2013, window_s=10.0)
+timeline: ScoreTimeline = st.session_state.face_timeline
+
+video, side = st.columns([3, 2])
+with video:
+    ctx = webrtc_streamer(
+        key="live-face",
+        mode=WebRtcMode.SENDRECV,
+        rtc_configuration={"iceServers": ice_servers},
+        media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
+        video_frame_callback=face_frame_callback(pipeline, timeline),
+        async_processing=True,
+    )
+    if not ice_servers:
+        st.caption("No ICE servers set: works on this computer (localhost). For a remote server set "
+                   "`EMODASH_ICE_SERVERS` and serve over HTTPS.")
+
+
+@st.fragment(run_every=0.5 if ctx.state.playing else None)
+def live_panel() -> None:
+    faces = timeline.latest()
+    stats = timeline.stats()
+    if not ctx.state.playing:
+        st.info("Not streaming. Press START; no webcam? Use the Photo page.")
+        return
+    if faces:
+        st.markdown(" · ".join(
+            f"<span style='color:{f.colour};font-weight:600'>face {i + 1}: {f.label} {f.confidence:.2f}</span>"
+            for i, f in enumerate(faces)), unsafe_allow_html=True)
+    else:
+        st.markdown("No face in view.")
+    st.caption(f"{stats['fps']:.0f} frames/s analysed · {stats['ms_per_frame']:.1f} ms per frame")
+    st.plotly_chart(plots.score_timeline(timeline.frame(), FER2013, timeline.window_s), key="timeline")
+
+
+with side:
+    live_panel()
