@@ -10,9 +10,9 @@ st.set_page_config(page_title="emodash", page_icon=":material/mood:", layout="wi
 pages = {
     "emodash": [st.Page("views/home.py", title="Home", icon=":material/home:", default=True)],
     "Live": [
-        st.Page("views/live_webcam.py", title="Webcam", icon=":material/videocam:", url_path="live"),
-        st.Page("views/live_photo.py", title="Photo", icon=":material/photo_camera:", url_path="photo"),
-        st.Page("views/live_text.py", title="Text", icon=":material/chat:", url_path="text"),
+        st.Page("views/live.py", title="Webcam", icon=":material/videocam:"),
+        st.Page("views/photo.py", title="Photo", icon=":material/photo_camera:"),
+        st.Page("views/text.py", title="Text", icon=":material/chat:"),
     ],
 }
 

@@ -209,7 +209,7 @@ SURVEY = LabelSet(
         Label("Love", "happiness", (0.85, 0.3), "#e64980", "love is positive and mildly aroused, closest to happiness"),
         Label("Hope", "happiness", (0.55, 0.2), None, f"hope is positive anticipation; {_POS}"),
         Label("Gratitude", "happiness", (0.7, 0.1), None, f"gratitude is positive and calm; {_POS}"),
-        _same("Joy", "happiness", (0.85, 0.55)),
+        Label("Joy", "happiness", (0.85, 0.55), None, "joy is the positive basic emotion"),
         Label("Satisfaction", "happiness", (0.65, -0.1), None, "satisfaction is positive and low in arousal"),
         Label("Awe", "surprise", (0.5, 0.65), None, "awe is wonder at something vast or unexpected, a positive surprise"),
         Label("Amusement", "happiness", (0.75, 0.5), None, "amusement is the positive response to humour"),

@@ -14,9 +14,9 @@ st.markdown(
 
 st.subheader("Try it live")
 c1, c2, c3 = st.columns(3)
-c1.page_link("views/live_webcam.py", label="Webcam: every face, every frame", icon=":material/videocam:")
-c2.page_link("views/live_photo.py", label="Photo: upload or snap one", icon=":material/photo_camera:")
-c3.page_link("views/live_text.py", label="Text: feel your words in colour", icon=":material/chat:")
+c1.page_link("views/live.py", label="Webcam: every face, every frame", icon=":material/videocam:")
+c2.page_link("views/photo.py", label="Photo: upload or snap one", icon=":material/photo_camera:")
+c3.page_link("views/text.py", label="Text: feel your words in colour", icon=":material/chat:")
 
 st.subheader("Active models and their measured scores")
 rows = []

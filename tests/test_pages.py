@@ -1,0 +1,54 @@
+"""Every page runs headless (AppTest) without an exception."""
+
+from unittest import mock
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGES = ["views/home.py", "views/live.py", "views/photo.py", "views/text.py"]
+
+
+def run_page(page: str) -> AppTest:
+    at = AppTest.from_file("app.py", default_timeout=120)
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_without_exception(page):
+    # streamlit-webrtc looks the session up in the live server, which AppTest replaces with a mock;
+    # outside a server it means "no session", as the library's own code handles (returns None).
+    with mock.patch("streamlit_webrtc.component.get_this_session_info", return_value=None):
+        at = run_page(page)
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_home_shows_both_models_with_their_scores():
+    at = run_page(PAGES[0])
+    table = at.dataframe[0].value
+    assert set(table["model"]) == {"fer-mini-xception", "text-tfidf-lr"}
+    assert table["accuracy"].notna().all()
+
+
+def test_text_page_scores_what_is_typed_and_refuses_empty_text():
+    at = run_page(PAGES[3])
+    at.text_area[0].set_value("i am so scared of what might happen tomorrow").run()
+    assert not at.exception
+    assert any("fear" in h.proto.body for h in at.get("html"))
+    at.text_area[0].set_value("   ").run()
+    assert "empty" in at.error[0].value
+
+
+def test_webcam_page_says_what_to_do_when_not_streaming():
+    with mock.patch("streamlit_webrtc.component.get_this_session_info", return_value=None):
+        at = run_page(PAGES[1])
+    assert "Press START" in at.info[0].value
+
+
+def test_bad_ice_servers_setting_is_a_message(monkeypatch):
+    monkeypatch.setenv("EMODASH_ICE_SERVERS", "not json")
+    at = run_page(PAGES[1])
+    assert "EMODASH_ICE_SERVERS" in at.error[0].value and not at.exception

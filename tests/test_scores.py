@@ -1,0 +1,30 @@
+import numpy as np
+import pytest
+
+from emodash.inference.base import Predictor
+from emodash.inference.scores import Scores
+from emodash.taxonomy import DAIRAI, FER2013
+
+
+def test_scores_expose_label_canonical_projection_and_json():
+    p = np.array([0.05, 0.0, 0.05, 0.8, 0.05, 0.05, 0.0])
+    s = Scores(FER2013, p, "face", "m", 1.5, box=(1, 2, 30, 40))
+    assert s.label == "happy" and s.confidence == pytest.approx(0.8)
+    assert s.canonical["happiness"] == pytest.approx(0.8)
+    assert s.to_json() == {"box": [1, 2, 30, 40], "label": "happy",
+                           "scores": dict(zip(FER2013.names, [0.05, 0.0, 0.05, 0.8, 0.05, 0.05, 0.0]))}
+
+
+def test_scores_refuse_a_vector_of_the_wrong_length():
+    with pytest.raises(ValueError, match="7 labels"):
+        Scores(FER2013, np.ones(6) / 6, "face", "m", 0.0)
+
+
+def test_both_shipped_predictors_follow_the_contract(text_model, face_pipeline):
+    for predictor, sample in ((text_model, "i am happy"), (face_pipeline.classifier, np.zeros((48, 48), np.uint8))):
+        assert isinstance(predictor, Predictor)
+        one = predictor.predict(sample)
+        many = predictor.predict_batch([sample, sample])
+        assert len(many) == 2 and np.allclose(many[0].probs, one.probs, atol=1e-5)
+        assert one.probs.sum() == pytest.approx(1.0, abs=1e-4) and one.modality == predictor.modality
+    assert text_model.label_set is DAIRAI
