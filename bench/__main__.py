@@ -1,0 +1,23 @@
+"""`python -m bench [face] [detectors] [text]`: run the benchmarks (all by default) and print Markdown tables."""
+
+import argparse
+import os
+import platform
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from bench import detectors, face, text  # noqa: E402
+
+SUITES = {"face": face.run, "detectors": detectors.run, "text": text.run}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("suites", nargs="*", choices=[[], *SUITES], default=list(SUITES))
+    args = p.parse_args()
+    print(f"# emodash benchmarks on {platform.processor() or platform.machine()}, {os.cpu_count()} cores\n")
+    for name in args.suites or SUITES:
+        print(SUITES[name](), "\n", flush=True)
+
+
+main()
