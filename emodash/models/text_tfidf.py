@@ -23,7 +23,9 @@ from emodash.models.cards import confusion_table, markdown_table, per_class_tabl
 from emodash.taxonomy import DAIRAI
 
 MODEL_ID = "text-tfidf-lr"
-VECTORIZER = {"lowercase": True, "sublinear_tf": True, "ngram_range": [1, 1]}
+VECTORIZER = {"lowercase": True, "sublinear_tf": True, "ngram_range": [1, 1], "min_df": 2}
+#: Settings used only while fitting; the stored vocabulary already reflects them.
+FIT_ONLY = ("ngram_range", "min_df")
 GRID = {"C": [1.0, 3.0, 10.0, 30.0], "class_weight": [None, "balanced"]}
 
 
@@ -75,7 +77,7 @@ def train(train_path: Path, val_path: Path, out: Path, seed: int = 0, cv_folds: 
     }
     vocabulary = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
     spec = {"model_id": MODEL_ID, "label_set": DAIRAI.name, "labels": labels,
-            "vectorizer": {k: v for k, v in VECTORIZER.items() if k != "ngram_range"}, "vocabulary": vocabulary}
+            "vectorizer": {k: v for k, v in VECTORIZER.items() if k not in FIT_ONLY}, "vocabulary": vocabulary}
     storage.save_model(out, spec, {"idf": vec.idf_.astype(np.float64), "coef": lr.coef_[order].astype(np.float64),
                                    "intercept": lr.intercept_[order].astype(np.float64)})
     (out / storage.METRICS_FILE).write_text(json.dumps(metrics, indent=1) + "\n", encoding="utf-8")
@@ -94,11 +96,12 @@ def model_card(m: dict) -> str:
                            for g in m["grid"]])
     return f"""# Model card: {m['model_id']} (text emotion, 6 classes)
 
-TF-IDF (unigrams, sublinear tf, {m['n_features']:,} terms) + multinomial logistic regression, trained by emodash.
+TF-IDF (unigrams seen in at least 2 training texts, sublinear tf, {m['n_features']:,} terms) + multinomial logistic regression, trained by emodash.
 
 ## Data and split
 - Data: dair-ai "emotion" (CARER, Saravia et al. 2018), English tweets, labels {', '.join(labels)}; for research and
-  education only (the data is not shipped, only the learnt weights).
+  education only (no text is shipped: only the learnt weights and the vocabulary of single words that occur in at
+  least two training texts).
 - Fit on `train.txt` ({m['data']['n_train']:,} lines); `C` and class weights chosen on `val.txt`
   ({m['data']['n_val']:,} lines) by macro-F1. The official test split is kept back and was never used.
 - Because val chose the settings, the val figures are slightly optimistic; the CV figure on train is not.
