@@ -43,14 +43,14 @@ for modality in registry.modalities():
 
 st.subheader("Modalities")
 st.markdown(
-    "| modality | live | data sets read |\n|---|---|---|\n"
-    "| face | webcam, photo | FER-2013 (CSV, folder per class) |\n"
-    "| text | typed text | dair-ai `text;label` |\n"
-    "| speech | planned | RAVDESS |\n"
-    "| motion | planned | phone accelerometer features, Quiroz watch walks |\n"
-    "| facial EMG | – | 3-channel EMG windows |\n"
-    "| body pose | planned | keypoint sequences |\n"
-    "| survey | – | Emotions in everyday life (OSF) |\n"
+    "| modality | live | data sets read | status |\n|---|---|---|---|\n"
+    "| face | webcam, photo | FER-2013 folder per class | ready |\n"
+    "| text | typed text | dair-ai `text;label` | ready |\n"
+    "| speech | microphone | RAVDESS | planned |\n"
+    "| motion | – | phone accelerometer features, Quiroz watch walks | planned |\n"
+    "| facial EMG | – | 3-channel EMG windows | planned |\n"
+    "| body pose | – | keypoint sequences | planned |\n"
+    "| survey | – | Emotions in everyday life (OSF) | planned |\n"
 )
 st.caption(":material/lock: Privacy: webcam frames, photos and typed text are processed in memory and never written to disk or "
            "logs.")

@@ -26,7 +26,6 @@ if upload is not None:
         st.error(str(exc))
         st.stop()
     if aligned:
-        h, w = image.shape[:2]
         faces = [face_classifier().predict(image)]
     else:
         faces = face_pipeline().analyze(image)
