@@ -13,6 +13,8 @@ pages = {
         st.Page("views/live.py", title="Webcam", icon=":material/videocam:"),
         st.Page("views/photo.py", title="Photo", icon=":material/photo_camera:"),
         st.Page("views/text.py", title="Text", icon=":material/chat:"),
+        st.Page("views/voice.py", title="Voice", icon=":material/mic:"),
+        st.Page("views/together.py", title="Together", icon=":material/join:"),
     ],
 }
 
@@ -23,6 +25,6 @@ with st.sidebar:
         st.markdown(f"**{modality}**: `{info.model_id}`")
     root = settings.data_root()
     st.caption(f"Data root (`EMODASH_DATA`): `{root}`" + ("" if root.is_dir() else " (not found)"))
-    st.caption(":material/lock: Live frames and typed text are processed in memory and never saved.")
+    st.caption(":material/lock: Live frames, audio and typed text are processed in memory and never saved.")
 
 st.navigation(pages).run()

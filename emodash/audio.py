@@ -14,8 +14,10 @@ SAMPLE_RATE = 16_000
 MIN_SECONDS = 0.5
 #: Longest clip scored in one piece; longer recordings are refused with a hint rather than silently cut.
 MAX_SECONDS = 120.0
-#: RMS level (full scale 1.0) under which a clip counts as silence: about -50 dBFS.
-SILENCE_RMS = 10 ** (-50 / 20)
+#: A clip whose loudest 5 % of 25-ms frames are below this level (dBFS) is silence.
+SILENCE_DB = -65.0
+#: Speech rises and falls between syllables; a clip whose frame levels vary less than this (dB) is a steady sound.
+MIN_DYNAMICS_DB = 6.0
 FORMATS = ("wav", "flac", "ogg", "mp3")
 
 
@@ -51,8 +53,11 @@ def read_audio(path: str | Path) -> np.ndarray:
     return decode_audio(p.read_bytes(), str(p))
 
 
-def rms(signal: np.ndarray) -> float:
-    return float(np.sqrt(np.mean(np.square(signal, dtype=np.float64)))) if signal.size else 0.0
+def frame_levels(signal: np.ndarray, frame: int = 400) -> np.ndarray:
+    """Level in dBFS of each 25-ms frame (400 samples at 16 kHz)."""
+    n = signal.size // frame
+    frames = signal[: n * frame].reshape(n, frame).astype(np.float64)
+    return 10 * np.log10(np.mean(frames ** 2, axis=1) + 1e-12)
 
 
 def check_speech(signal: np.ndarray, name: str = "audio") -> np.ndarray:
@@ -62,6 +67,10 @@ def check_speech(signal: np.ndarray, name: str = "audio") -> np.ndarray:
         raise InputError(f"{name}: {seconds:.2f} s of audio is too short; speak for at least {MIN_SECONDS} s")
     if seconds > MAX_SECONDS:
         raise InputError(f"{name}: {seconds:.0f} s is longer than the {MAX_SECONDS:.0f} s limit")
-    if rms(signal) < SILENCE_RMS:
-        raise InputError(f"{name}: the recording is silent (level below -50 dBFS): nothing to score")
+    levels = frame_levels(signal)
+    loud, quiet = np.percentile(levels, 95), np.percentile(levels, 10)
+    if loud < SILENCE_DB:
+        raise InputError(f"{name}: the recording is silent (below {SILENCE_DB:.0f} dBFS): nothing to score")
+    if loud - quiet < MIN_DYNAMICS_DB:
+        raise InputError(f"{name}: no speech found, only a steady sound (its level varies by {loud - quiet:.1f} dB)")
     return signal

@@ -2,7 +2,9 @@
 
     emodash predict face IMAGE... [--aligned] [--json]
     emodash predict text TEXT|- [--json]
-    emodash train text
+    emodash predict speech FILE... [--json]
+    emodash listen [--seconds N] [--json]
+    emodash train text|speech
     emodash evaluate face
     emodash models
 """
@@ -82,6 +84,62 @@ def predict_text(texts: Iterable[str], as_json: bool) -> int:
     return 1 if failed else 0
 
 
+def predict_speech(files: list[str], as_json: bool) -> int:
+    from emodash.audio import check_speech, read_audio
+
+    model = registry.load_predictor("speech")
+    failed = 0
+    for path in files:
+        try:
+            s = model.predict(check_speech(read_audio(path), path))
+        except InputError as exc:
+            failed += 1
+            _emit({"input": path, "error": str(exc)}, as_json, f"error: {exc}")
+            continue
+        _emit({"input": path, **s.to_json()}, as_json, f"{path}: {s.label} {s.confidence:.2f}  ({_top(s.as_dict)})")
+    return 1 if failed else 0
+
+
+def listen(seconds: float, as_json: bool) -> int:
+    """Record from the local microphone in `seconds` chunks and score each, until Ctrl+C."""
+    from emodash.audio import SAMPLE_RATE, check_speech
+
+    try:
+        import sounddevice as sd
+
+        if not any(d["max_input_channels"] > 0 for d in sd.query_devices()):
+            raise InputError("no microphone (input device) found")
+    except OSError:
+        raise InputError("PortAudio is not installed (Debian: apt-get install libportaudio2); use the dashboard's "
+                         "Voice page to record in the browser, or `emodash predict speech FILE`") from None
+    model = registry.load_predictor("speech")
+    print(f"listening in {seconds:g} s chunks; Ctrl+C to stop", file=sys.stderr)
+    try:
+        while True:
+            try:
+                chunk = sd.rec(int(seconds * SAMPLE_RATE), samplerate=SAMPLE_RATE, channels=1, dtype="float32")
+                sd.wait()
+            except sd.PortAudioError as exc:
+                raise InputError(f"the microphone could not be opened: {exc}") from None
+            try:
+                s = model.predict(check_speech(chunk[:, 0], "microphone"))
+                _emit({"input": "microphone", **s.to_json()}, as_json, f"{s.label} {s.confidence:.2f}  ({_top(s.as_dict)})")
+            except InputError as exc:
+                _emit({"input": "microphone", "error": str(exc)}, as_json, f"({exc})")
+    except KeyboardInterrupt:
+        return 0
+
+
+def train_speech(data: Path, out: Path, with_cnn: bool) -> int:
+    from emodash.models.speech import train
+
+    src = data / "ravdess_16k"
+    print(f"training the speech model on {src} (folds grouped by actor)")
+    m = train(src, out, with_cnn=with_cnn)
+    print(f"{m['winner']}: grouped-CV accuracy {m['cv_accuracy']:.3f}, macro-F1 {m['cv_macro_f1']:.3f}; saved to {out}")
+    return 0
+
+
 def train_text(data: Path, out: Path, cv_folds: int) -> int:
     from emodash.models.text_tfidf import train
 
@@ -107,10 +165,10 @@ def evaluate_face(data: Path) -> int:
 def list_models(as_json: bool) -> int:
     for modality in registry.modalities():
         info = registry.active_model(modality)
-        m = info.metrics()
-        score = {k: m[k] for k in ("test_accuracy", "test_macro_f1", "val_accuracy", "val_macro_f1") if k in m}
-        _emit({"modality": modality, "model_id": info.model_id, "scores": score, "split": m.get("split")}, as_json,
-              f"{modality:6} {info.model_id:20} {', '.join(f'{k} {v:.4f}' for k, v in score.items()) or 'not measured'}")
+        head = info.headline()
+        _emit({"modality": modality, "model_id": info.model_id, "scores": head}, as_json,
+              f"{modality:6} {info.model_id:18} " + (f"accuracy {head['accuracy']:.4f}, macro-F1 {head['macro_f1']:.4f}"
+                                                    f" ({head['split']})" if head else "not measured"))
     return 0
 
 
@@ -128,12 +186,23 @@ def build_parser() -> argparse.ArgumentParser:
     text = pred.add_parser("text", help="a text, or '-' for one text per line of standard input")
     text.add_argument("text", nargs="+", metavar="TEXT")
     text.add_argument("--json", action="store_true", help="one JSON object per line")
+    speech = pred.add_parser("speech", help="one utterance per file (wav, flac, ogg, mp3)")
+    speech.add_argument("files", nargs="+", metavar="FILE")
+    speech.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    lis = sub.add_parser("listen", help="score the local microphone continuously (needs PortAudio and a microphone)")
+    lis.add_argument("--seconds", type=float, default=3.0, help="length of each scored chunk")
+    lis.add_argument("--json", action="store_true", help="one JSON object per line")
 
     train = sub.add_parser("train", help="rebuild a shipped model").add_subparsers(dest="modality", required=True)
     tt = train.add_parser("text", help="TF-IDF + logistic regression on dair-ai (about a minute)")
     tt.add_argument("--data", type=Path, default=None, help="data root (default: $EMODASH_DATA)")
     tt.add_argument("--out", type=Path, default=None, help="model folder (default: the shipped one)")
     tt.add_argument("--cv-folds", type=int, default=5, help="folds of the CV figure on train (0: skip)")
+    ts = train.add_parser("speech", help="RAVDESS actors 01-20, models compared by grouped CV (about 10 minutes)")
+    ts.add_argument("--data", type=Path, default=None, help="data root (default: $EMODASH_DATA)")
+    ts.add_argument("--out", type=Path, default=None, help="model folder (default: the shipped one)")
+    ts.add_argument("--no-cnn", action="store_true", help="skip the CNN candidate (faster)")
 
     ev = sub.add_parser("evaluate", help="re-measure a shipped model").add_subparsers(dest="modality", required=True)
     ef = ev.add_parser("face", help="accuracy on FER-2013 PublicTest")
@@ -149,8 +218,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "predict" and args.modality == "face":
             return predict_face(args.images, args.aligned, args.json, args.detector)
+        if args.command == "predict" and args.modality == "speech":
+            return predict_speech(args.files, args.json)
         if args.command == "predict":
             return predict_text(_texts(args.text), args.json)
+        if args.command == "listen":
+            return listen(args.seconds, args.json)
+        if args.command == "train" and args.modality == "speech":
+            return train_speech(args.data or settings.data_root(), args.out or registry.active_model("speech").folder,
+                                not args.no_cnn)
         if args.command == "train":
             return train_text(args.data or settings.data_root(), args.out or registry.active_model("text").folder,
                               args.cv_folds)

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from emodash import taxonomy
+from emodash.inference.fusion import FusedState
 from emodash.inference.scores import Scores
 
 _LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), template="plotly_white")
@@ -46,17 +47,36 @@ def score_timeline(history: pd.DataFrame, label_set: taxonomy.LabelSet, window_s
 
 def mood_bubble(scores: Scores, title: str = "How it feels") -> go.Figure:
     """The message as one bubble on the valence/arousal plane, in its blended colour ("feel your words in colour")."""
+    return va_bubble(scores.valence_arousal, scores.blended_colour, scores.confidence, title)
+
+
+def va_bubble(va: tuple[float, float], colour: str, strength: float, title: str) -> go.Figure:
+    """One bubble at a valence/arousal point, sized by `strength` (0-1), over the canonical emotions' positions."""
     fig = go.Figure()
     for name in taxonomy.CANONICAL:
         v, a = taxonomy.CANONICAL_VA[name]
         fig.add_annotation(x=v, y=a, text=name, showarrow=False, font=dict(color=taxonomy.CANONICAL_COLOURS[name]))
-    v, a = scores.valence_arousal
+    v, a = va
     fig.add_trace(go.Scatter(x=[v], y=[a], mode="markers", hovertemplate="valence %{x:.2f}, arousal %{y:.2f}"
-                             "<extra></extra>", marker=dict(size=20 + 50 * scores.confidence,
-                             color=scores.blended_colour, opacity=0.85, line=dict(width=1, color="#333"))))
+                             "<extra></extra>", marker=dict(size=20 + 50 * strength, color=colour, opacity=0.85,
+                                                            line=dict(width=1, color="#333"))))
     fig.update_layout(title=title, xaxis=dict(range=[-1.1, 1.1], title="valence", zeroline=True),
                       yaxis=dict(range=[-1.1, 1.1], title="arousal", zeroline=True), height=360, showlegend=False,
                       **_LAYOUT)
+    return fig
+
+
+def fusion_shares(state: FusedState) -> go.Figure:
+    """Each modality's share of the fused state, labelled with what it reads and how fresh it is."""
+    shares = state.shares()
+    rows = [c for c in state.contributions]
+    fig = go.Figure(go.Bar(
+        x=[shares[c.modality] for c in rows], y=[c.modality for c in rows], orientation="h",
+        marker_color=[taxonomy.blend_colour(c.canonical, taxonomy.CANONICAL_SET) for c in rows],
+        text=[f"{c.label} · {c.age_s:.0f} s ago" for c in rows], textposition="auto",
+        hovertemplate="%{y}: %{x:.0%} of the weight<extra></extra>"))
+    fig.update_layout(title="Who says what", xaxis=dict(range=[0, 1], tickformat=".0%", title="share of weight"),
+                      height=80 + 40 * max(1, len(rows)), **_LAYOUT)
     return fig
 
 

@@ -61,7 +61,8 @@ def test_bad_files_get_a_message_and_the_good_ones_still_run(tmp_path, astronaut
 def test_models_lists_each_modality_with_its_measured_score():
     r = emodash("models", "--json")
     rows = {o["modality"]: o for o in map(json.loads, r.stdout.splitlines())}
-    assert rows["face"]["scores"]["test_accuracy"] > 0.6 and rows["text"]["scores"]["val_accuracy"] > 0.85
+    assert rows["face"]["scores"]["accuracy"] > 0.6 and rows["text"]["scores"]["accuracy"] > 0.85
+    assert "grouped by actor" in rows["speech"]["scores"]["split"]
 
 
 @pytest.mark.parametrize("args", [["predict"], ["predict", "audio", "x"], []])

@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGES = ["views/home.py", "views/live.py", "views/photo.py", "views/text.py"]
+PAGES = ["views/home.py", "views/live.py", "views/photo.py", "views/text.py", "views/voice.py", "views/together.py"]
 
 
 def run_page(page: str) -> AppTest:
@@ -29,7 +29,7 @@ def test_page_runs_without_exception(page):
 def test_home_shows_both_models_with_their_scores():
     at = run_page(PAGES[0])
     table = at.dataframe[0].value
-    assert set(table["model"]) == {"fer-mini-xception", "text-tfidf-lr"}
+    assert set(table["model"]) == {"fer-mini-xception", "text-tfidf-lr", "speech-ravdess"}
     assert table["accuracy"].notna().all()
 
 
@@ -52,3 +52,12 @@ def test_bad_ice_servers_setting_is_a_message(monkeypatch):
     monkeypatch.setenv("EMODASH_ICE_SERVERS", "not json")
     at = run_page(PAGES[1])
     assert "EMODASH_ICE_SERVERS" in at.error[0].value and not at.exception
+
+
+def test_together_page_fuses_typed_words_and_explains_the_weights():
+    with mock.patch("streamlit_webrtc.component.get_this_session_info", return_value=None):
+        at = run_page("views/together.py")
+        at.text_input[0].set_value("i am so happy and grateful today").run()
+    assert not at.exception
+    assert any("together: happiness" in h.proto.body for h in at.get("html"))
+    assert any(c.value.startswith("skills: face") for c in at.caption)

@@ -17,21 +17,17 @@ c1, c2, c3 = st.columns(3)
 c1.page_link("views/live.py", label="Webcam: every face, every frame", icon=":material/videocam:")
 c2.page_link("views/photo.py", label="Photo: upload or snap one", icon=":material/photo_camera:")
 c3.page_link("views/text.py", label="Text: feel your words in colour", icon=":material/chat:")
+c1.page_link("views/voice.py", label="Voice: record, upload or stream", icon=":material/mic:")
+c2.page_link("views/together.py", label="Together: face, voice and words fused", icon=":material/join:")
 
 st.subheader("Active models and their measured scores")
 rows = []
 for modality in registry.modalities():
     info = registry.active_model(modality)
-    m = info.metrics()
-    if "test_accuracy" in m:
-        acc, f1, split = m["test_accuracy"], m["test_macro_f1"], f"test: {m['data']['n_test']:,} held-out samples"
-    elif "val_accuracy" in m:
-        acc, f1, split = m["val_accuracy"], m["val_macro_f1"], f"validation: {m['data']['n_val']:,} samples"
-    else:
-        acc = f1 = None
-        split = "not measured yet"
+    head = info.headline() or {"accuracy": None, "macro_f1": None, "split": "not measured yet"}
     rows.append({"modality": modality, "model": info.model_id, "what": info.description,
-                 "labels": ", ".join(info.label_set.names), "accuracy": acc, "macro-F1": f1, "measured on": split})
+                 "labels": ", ".join(info.label_set.names), "accuracy": head["accuracy"],
+                 "macro-F1": head["macro_f1"], "measured on": head["split"]})
 st.dataframe(rows, hide_index=True, width="stretch",
              column_config={"accuracy": st.column_config.NumberColumn(format="%.3f"),
                             "macro-F1": st.column_config.NumberColumn(format="%.3f")})
@@ -46,7 +42,7 @@ st.markdown(
     "| modality | live | data sets read | status |\n|---|---|---|---|\n"
     "| face | webcam, photo | FER-2013 folder per class | ready |\n"
     "| text | typed text | dair-ai `text;label` | ready |\n"
-    "| speech | microphone | RAVDESS | planned |\n"
+    "| speech | microphone (record, stream), upload | RAVDESS file names | ready |\n"
     "| motion | – | phone accelerometer features, Quiroz watch walks | planned |\n"
     "| facial EMG | – | 3-channel EMG windows | planned |\n"
     "| body pose | – | keypoint sequences | planned |\n"

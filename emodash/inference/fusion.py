@@ -83,6 +83,18 @@ def skill_above_chance(accuracy: float, n_classes: int) -> float:
 class Fusion:
     """Keeps the latest scores of each modality (thread-safe: live callbacks write, the page reads) and fuses them."""
 
+    @classmethod
+    def from_registry(cls, modalities: tuple[str, ...] = ("face", "speech", "text"), **kwargs) -> Fusion:
+        """Skills from the active models' measured accuracies (a model without a measurement gets no weight)."""
+        from emodash.inference import registry
+
+        skills = {}
+        for modality in modalities:
+            info = registry.active_model(modality)
+            head = info.headline()
+            skills[modality] = skill_above_chance(head["accuracy"], len(info.label_set)) if head else 0.0
+        return cls(skills, **kwargs)
+
     def __init__(self, skills: dict[str, float], half_life_s: float = 3.0, max_age_s: float = 15.0):
         self.skills = dict(skills)
         self.half_life_s = half_life_s

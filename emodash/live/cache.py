@@ -20,3 +20,8 @@ def face_classifier():
 @st.cache_resource(show_spinner="Loading the text emotion model…")
 def text_model():
     return registry.load_predictor("text")
+
+
+@st.cache_resource(show_spinner="Loading the speech emotion model…")
+def speech_model():
+    return registry.load_predictor("speech")

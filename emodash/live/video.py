@@ -8,19 +8,21 @@ import av
 
 from emodash.annotate import draw_faces
 from emodash.inference.face import FacePipeline
+from emodash.inference.scores import Scores
 from emodash.live.timeline import ScoreTimeline
 
 
-def face_frame_callback(pipeline: FacePipeline, timeline: ScoreTimeline) -> Callable[[av.VideoFrame], av.VideoFrame]:
-    """A `video_frame_callback` that labels every face of every frame and records the scores in `timeline`.
-
-    Frames stay in memory: nothing is written to disk or logs.
-    """
+def face_frame_callback(pipeline: FacePipeline, timeline: ScoreTimeline,
+                        on_scores: Callable[[Scores], None] | None = None) -> Callable[[av.VideoFrame], av.VideoFrame]:
+    """A `video_frame_callback` that labels every face of every frame and records the scores in `timeline`;
+    `on_scores` (e.g. `Fusion.update`) gets the largest face. Frames stay in memory: nothing is written to disk."""
 
     def callback(frame: av.VideoFrame) -> av.VideoFrame:
         image = frame.to_ndarray(format="bgr24")
         faces = pipeline.analyze(image)
         timeline.add(faces)
+        if faces and on_scores is not None:
+            on_scores(max(faces, key=lambda s: s.box[2] * s.box[3]))
         return av.VideoFrame.from_ndarray(draw_faces(image, faces), format="bgr24")
 
     return callback

@@ -1,0 +1,1 @@
+"""Feature extractors: signal -> numbers, as scikit-learn transformers."""

@@ -1,0 +1,145 @@
+import io
+import json
+import subprocess
+import sys
+
+import av
+import numpy as np
+import pytest
+import soundfile as sf
+
+from emodash.audio import SAMPLE_RATE, check_speech, decode_audio, read_audio
+from emodash.datasets.speech import parse_ravdess_name, read_ravdess
+from emodash.errors import InputError
+from emodash.inference import registry
+from emodash.live.voice import VoiceGate, VoiceStream, frame_to_mono16k
+from tests.conftest import data_path
+
+
+@pytest.fixture(scope="module")
+def speech_model():
+    return registry.load_predictor("speech")
+
+
+def wav_bytes(samples: np.ndarray, rate: int = SAMPLE_RATE, fmt: str = "WAV") -> bytes:
+    buf = io.BytesIO()
+    sf.write(buf, samples, rate, format=fmt, subtype="PCM_16" if fmt == "WAV" else None)
+    return buf.getvalue()
+
+
+def test_ravdess_loader_counts_match_the_source():
+    ds = read_ravdess(data_path("ravdess_16k"))
+    assert len(ds) == 1200 and ds.groups["actor"].nunique() == 20
+    assert ds.class_counts().to_dict() == {"neutral": 80, "calm": 160, "happy": 160, "sad": 160, "angry": 160,
+                                           "fearful": 160, "disgust": 160, "surprised": 160}
+    assert set(ds.groups["gender"]) == {"male", "female"} and set(ds.groups["intensity"]) == {"normal", "strong"}
+
+
+def test_original_48k_stereo_wav_is_downmixed_and_resampled():
+    path = data_path("ravdess_wav_sample", "03-01-02-01-01-02-01.wav")
+    raw, rate = sf.read(path)
+    assert raw.ndim == 2 and raw.shape[1] == 2 and rate == 48_000
+    mono = read_audio(path)
+    assert mono.ndim == 1 and mono.dtype == np.float32 and abs(mono.size - raw.shape[0] / 3) <= 2
+    assert parse_ravdess_name(path.name)["emotion"] == "calm"
+
+
+def test_bad_ravdess_names_are_named():
+    with pytest.raises(InputError, match="not a RAVDESS file name"):
+        parse_ravdess_name("hello.wav")
+    with pytest.raises(InputError, match="out of RAVDESS's range"):
+        parse_ravdess_name("03-01-09-01-01-01-01.wav")
+
+
+def test_predict_on_real_ravdess_files_returns_8_class_scores(speech_model):
+    ds = read_ravdess(data_path("ravdess_16k", "Actor_02"))
+    scores = speech_model.predict_batch([read_audio(p) for p in ds.samples[:8]])
+    assert all(s.probs.shape == (8,) and abs(s.probs.sum() - 1) < 1e-6 for s in scores)
+    assert scores[0].labels == ("neutral", "calm", "happy", "sad", "angry", "fearful", "disgust", "surprised")
+
+
+def test_the_cards_grouped_cv_score_is_reproduced_by_the_training_command():
+    from emodash.models.speech import train
+
+    shipped = registry.active_model("speech").metrics()
+    winner = shipped["winner"]  # reduced run: the shipped winner only, no refit (the full run takes minutes)
+    m = train(data_path("ravdess_16k"), None, seed=shipped["seed"], with_cnn=False, only=(winner,),
+              log=lambda *_: None)
+    assert m["candidates"][winner]["accuracy_mean"] == pytest.approx(shipped["candidates"][winner]["accuracy_mean"],
+                                                                     abs=1e-4)
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty"), (b"RIFF\x00\x00garbage", "not audio"),
+    (wav_bytes(np.zeros(SAMPLE_RATE * 2, np.float32))[:60], "truncated|corrupt|too short"),  # header says 2 s
+])
+def test_unreadable_audio_gets_a_clear_message(data, message):
+    with pytest.raises(InputError, match=message):
+        check_speech(decode_audio(data, "upload.wav"), "upload.wav")
+
+
+@pytest.mark.parametrize("signal, message", [
+    (np.full(1600, 0.2, np.float32), "too short"),                       # 0.1 s
+    (np.zeros(SAMPLE_RATE * 2, np.float32), "silent"),                   # pure silence
+    (np.random.default_rng(0).normal(0, 0.05, SAMPLE_RATE * 2).astype(np.float32), "steady sound"),
+])
+def test_unusable_speech_gets_a_clear_message(signal, message):
+    with pytest.raises(InputError, match=message):
+        check_speech(decode_audio(wav_bytes(signal), "clip.wav"), "clip.wav")
+
+
+def test_a_ten_minute_file_is_refused_before_it_is_decoded(tmp_path):
+    path = tmp_path / "long.flac"
+    sf.write(path, np.zeros(SAMPLE_RATE * 600, np.float32), SAMPLE_RATE)
+    with pytest.raises(InputError, match="10.0 minutes long"):
+        read_audio(path)
+
+
+def test_voice_stream_scores_speech_and_reads_silence_as_silence(speech_model):
+    speech = read_audio(data_path("ravdess_16k", "Actor_01", "03-01-05-02-01-01-01.flac"))
+    stream = VoiceStream(speech_model, window_s=3.0, hop_s=1.5)
+    chunk = 320  # 20 ms, as webrtc delivers
+    silence = np.zeros(SAMPLE_RATE * 3, np.float32)
+    readings = [r for x in (silence, speech) for i in range(0, x.size, chunk) if (r := stream.push(x[i:i + chunk]))]
+    assert not readings[0].voiced and readings[0].scores is None
+    voiced = [r for r in readings if r.voiced]
+    assert voiced and voiced[-1].scores.probs.shape == (8,)
+    assert 0 < stream.real_time_factor() < 1
+
+
+def test_voice_gate():
+    gate = VoiceGate(-45)
+    t = np.arange(SAMPLE_RATE * 2) / SAMPLE_RATE
+    syllables = (0.1 * np.sin(2 * np.pi * 200 * t) * (np.sin(2 * np.pi * 3 * t) > 0)).astype(np.float32)
+    assert gate.is_open(syllables)
+    assert not gate.is_open(syllables * 0.001)  # far away or muted
+    assert not gate.is_open((0.1 * np.sin(2 * np.pi * 200 * t)).astype(np.float32))  # steady tone
+
+
+def test_webrtc_audio_frames_become_mono_16k():
+    import soxr
+
+    stereo = np.zeros((1, 960 * 2), np.int16)
+    stereo[0, 0::2], stereo[0, 1::2] = 16384, -16384 // 2  # left 0.5, right -0.25
+    frame = av.AudioFrame.from_ndarray(stereo, format="s16", layout="stereo")
+    frame.sample_rate = 48_000
+    resampler = soxr.ResampleStream(48_000, SAMPLE_RATE, 1, dtype="float32")
+    out = np.concatenate([frame_to_mono16k(frame, resampler) for _ in range(5)])
+    assert out.dtype == np.float32 and 1400 <= out.size <= 1600  # 5 x 20 ms, less the resampler's latency
+    assert out[-100:].mean() == pytest.approx(0.125, abs=0.01)
+
+
+def test_cli_predict_speech_json():
+    files = [str(data_path("ravdess_wav_sample", n)) for n in ("03-01-01-01-01-01-01.wav", "03-01-05-02-01-01-01.wav")]
+    r = subprocess.run([sys.executable, "-m", "emodash", "predict", "speech", *files, "/nope.wav", "--json"],
+                       capture_output=True, text=True, timeout=120)
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [o.get("label") for o in out[:2]] == ["neutral", "angry"] and "no such file" in out[2]["error"]
+    assert set(out[0]["scores"]) == {"neutral", "calm", "happy", "sad", "angry", "fearful", "disgust", "surprised"}
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+
+
+def test_cli_listen_without_a_microphone_says_so():
+    r = subprocess.run([sys.executable, "-m", "emodash", "listen"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and ("no microphone" in r.stderr or "PortAudio" in r.stderr)
+    assert "Traceback" not in r.stderr

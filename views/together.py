@@ -1,0 +1,64 @@
+"""Together: face, voice and words fused into one explained state (weighted by each model's measured skill)."""
+
+import streamlit as st
+from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+from emodash import plots, settings
+from emodash.errors import InputError
+from emodash.inference.fusion import Fusion
+from emodash.live.cache import face_pipeline, speech_model, text_model
+from emodash.live.timeline import ScoreTimeline
+from emodash.live.video import face_frame_callback
+from emodash.live.voice import VoiceStream, voice_frame_callback
+from emodash.taxonomy import FER2013
+
+st.title("Together")
+st.caption("Camera, microphone and typed words, fused. Everything is processed in memory and never saved. Each "
+           "modality counts by its model's measured accuracy above chance, and fades when it has not been heard from "
+           "for a few seconds (half-life 3 s, gone after 15 s).")
+
+try:
+    ice_servers = settings.ice_servers()
+except ValueError as exc:
+    st.error(f"Cannot start streaming: {exc}")
+    st.stop()
+
+if "fusion" not in st.session_state:
+    st.session_state.fusion = Fusion.from_registry()
+    st.session_state.together_faces = ScoreTimeline(FER2013)
+    st.session_state.together_voice = VoiceStream(speech_model(), on_scores=st.session_state.fusion.update)
+fusion: Fusion = st.session_state.fusion
+
+media, panel = st.columns([3, 2])
+with media:
+    ctx = webrtc_streamer(
+        key="together", mode=WebRtcMode.SENDRECV, rtc_configuration={"iceServers": ice_servers},
+        media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": True},
+        video_frame_callback=face_frame_callback(face_pipeline(), st.session_state.together_faces, fusion.update),
+        audio_frame_callback=voice_frame_callback(st.session_state.together_voice), sendback_audio=False,
+        async_processing=True)
+    words = st.text_input("Say it in words too", placeholder="type a sentence and press Enter")
+    if words:
+        try:
+            fusion.update(text_model().predict(words))
+        except InputError as exc:
+            st.error(str(exc))
+
+
+@st.fragment(run_every=0.5 if ctx.state.playing else None)
+def fused_panel() -> None:
+    state = fusion.fuse()
+    if state.empty:
+        st.info("Nothing to fuse yet: press START, or type a sentence.")
+        return
+    st.html(plots.colour_swatch_html(state.colour, f"together: {state.label}"))
+    for flag in state.flags:
+        st.warning(f"**{flag.kind}**: {flag.explanation}")
+    st.plotly_chart(plots.fusion_shares(state), key="shares")
+    st.plotly_chart(plots.va_bubble(state.valence_arousal, state.colour, float(state.canonical.max()), "Fused state"),
+                    key="fused-bubble")
+    st.caption("skills: " + ", ".join(f"{m} {s:.2f}" for m, s in fusion.skills.items()))
+
+
+with panel:
+    fused_panel()

@@ -1,0 +1,77 @@
+"""Voice: the emotion of speech, recorded in the browser, uploaded, or streamed live from the microphone."""
+
+import streamlit as st
+from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+from emodash import plots, settings
+from emodash.audio import FORMATS, check_speech, decode_audio
+from emodash.errors import InputError
+from emodash.live.cache import speech_model
+from emodash.live.voice import VoiceStream, voice_frame_callback
+
+st.title("Voice")
+st.caption("Say a sentence with feeling. Audio is processed in memory on this server and never saved.")
+
+model = speech_model()
+
+
+def show(scores) -> None:
+    st.html(plots.colour_swatch_html(scores.blended_colour, f"{scores.label} ({scores.confidence:.0%})"))
+    left, right = st.columns(2)
+    left.plotly_chart(plots.scores_bar(scores, title="Scores (RAVDESS labels)"), key=f"bar-{id(scores)}")
+    right.plotly_chart(plots.mood_bubble(scores, title="How it sounds"), key=f"bubble-{id(scores)}")
+    st.caption(f"model `{scores.model_id}` · {scores.latency_ms:.0f} ms")
+
+
+record, upload, stream = st.tabs(["Record", "Upload", "Stream live"])
+with record:
+    clip = st.audio_input("Record a sentence (2-5 s works best)")
+    if clip is not None:
+        try:
+            show(model.predict(check_speech(decode_audio(clip.getvalue(), "recording"), "recording")))
+        except InputError as exc:
+            st.error(str(exc))
+with upload:
+    file = st.file_uploader("An audio file with one utterance", type=list(FORMATS))
+    if file is not None:
+        st.audio(file)
+        try:
+            show(model.predict(check_speech(decode_audio(file.getvalue(), file.name), file.name)))
+        except InputError as exc:
+            st.error(str(exc))
+with stream:
+    st.caption("Scores every 1.5 s over the last 3 s of speech; silence reads as silence.")
+    if "voice_stream" not in st.session_state:
+        st.session_state.voice_stream = VoiceStream(model)
+    voice: VoiceStream = st.session_state.voice_stream
+    try:
+        ctx = webrtc_streamer(key="voice", mode=WebRtcMode.SENDRECV,
+                              rtc_configuration={"iceServers": settings.ice_servers()},
+                              media_stream_constraints={"video": False, "audio": True},
+                              audio_frame_callback=voice_frame_callback(voice), sendback_audio=False, async_processing=True)
+    except ValueError as exc:
+        st.error(f"Cannot start streaming: {exc}")
+        st.stop()
+
+    @st.fragment(run_every=1.0 if ctx.state.playing else None)
+    def live_voice() -> None:
+        readings = voice.readings()
+        if not ctx.state.playing:
+            st.info("Not streaming. Press START and allow the microphone.")
+            return
+        if not readings:
+            st.write("Listening…")
+            return
+        last = readings[-1]
+        if last.voiced:
+            st.markdown(f"<span style='color:{last.scores.colour};font-weight:600'>voice: {last.scores.label} "
+                        f"{last.scores.confidence:.2f}</span>", unsafe_allow_html=True)
+        else:
+            st.markdown("silence")
+        st.caption(f"level {last.level_db:.0f} dBFS · {last.compute_ms:.0f} ms per window · real-time factor "
+                   f"{voice.real_time_factor():.3f}")
+        voiced = [r for r in readings if r.voiced]
+        if voiced:
+            st.plotly_chart(plots.scores_bar(voiced[-1].scores, title="Latest voiced window"), key="voice-latest")
+
+    live_voice()
