@@ -93,3 +93,65 @@ def test_live_page_labels_a_real_face_from_a_fake_camera(server, astronaut_bgr, 
             page.screenshot(path=str(tmp_path / "live.png"))
         finally:
             browser.close()
+
+
+def test_voice_page_scores_speech_from_a_fake_microphone(server, tmp_path):
+    """Chromium's fake microphone plays a real RAVDESS utterance (angry, strong) in a loop; the streamed window's
+    emotion must reach the page."""
+    import soundfile as sf
+    from playwright.sync_api import sync_playwright
+
+    from emodash.audio import read_audio
+    from tests.conftest import data_path
+
+    speech = read_audio(data_path("ravdess_16k", "Actor_01", "03-01-05-02-01-01-01.flac"))
+    wav = tmp_path / "angry.wav"
+    sf.write(wav, np.tile(speech, 4), 16_000, subtype="PCM_16")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={wav}"])
+        try:
+            page = browser.new_page()
+            page.goto(f"{server}/voice", timeout=60_000)
+            page.get_by_role("tab", name="Stream live").click(timeout=90_000)
+            webrtc = page.frame_locator("iframe[src*='webrtc_streamer']")
+            webrtc.get_by_role("button", name="START").click(timeout=90_000)
+            label = page.get_by_text(re.compile(r"voice: angry \d\.\d\d"))
+            label.wait_for(timeout=90_000)
+            page.screenshot(path=str(tmp_path / "voice.png"))
+            assert page.get_by_text(re.compile(r"real-time factor 0\.\d+")).count() == 1
+        finally:
+            browser.close()
+
+
+def test_together_page_flags_happy_words_in_an_angry_voice(server, astronaut_bgr, tmp_path):
+    """Fake camera (a smiling face), fake microphone (an angry utterance) and typed happy words: the fused panel must
+    show all three modalities and flag the words/voice contradiction as possible sarcasm."""
+    import soundfile as sf
+    from playwright.sync_api import sync_playwright
+
+    from emodash.audio import read_audio
+    from tests.conftest import data_path
+
+    speech = read_audio(data_path("ravdess_16k", "Actor_01", "03-01-05-02-01-01-01.flac"))
+    wav = tmp_path / "angry.wav"
+    sf.write(wav, np.tile(speech, 6), 16_000, subtype="PCM_16")
+    video = write_y4m(tmp_path / "astronaut.y4m", astronaut_bgr)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={wav}",
+                                          f"--use-file-for-fake-video-capture={video}"])
+        try:
+            page = browser.new_page()
+            page.goto(f"{server}/together", timeout=60_000)
+            page.frame_locator("iframe[src*='webrtc_streamer']").get_by_role("button", name="START").click(
+                timeout=90_000)
+            page.get_by_text(re.compile("together: ")).wait_for(timeout=90_000)
+            box = page.get_by_label("Say it in words too")
+            box.fill("i am so happy and delighted with this wonderful news")
+            box.press("Enter")
+            page.get_by_text("possible sarcasm").wait_for(timeout=90_000)
+            page.get_by_text(re.compile("the voice reads")).wait_for(timeout=10_000)
+            page.screenshot(path=str(tmp_path / "together.png"), full_page=True)
+        finally:
+            browser.close()

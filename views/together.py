@@ -35,7 +35,7 @@ with media:
         key="together", mode=WebRtcMode.SENDRECV, rtc_configuration={"iceServers": ice_servers},
         media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": True},
         video_frame_callback=face_frame_callback(face_pipeline(), st.session_state.together_faces, fusion.update),
-        audio_frame_callback=voice_frame_callback(st.session_state.together_voice), sendback_audio=False,
+        audio_frame_callback=voice_frame_callback(st.session_state.together_voice),
         async_processing=True)
     words = st.text_input("Say it in words too", placeholder="type a sentence and press Enter")
     if words:

@@ -48,7 +48,7 @@ with stream:
         ctx = webrtc_streamer(key="voice", mode=WebRtcMode.SENDRECV,
                               rtc_configuration={"iceServers": settings.ice_servers()},
                               media_stream_constraints={"video": False, "audio": True},
-                              audio_frame_callback=voice_frame_callback(voice), sendback_audio=False, async_processing=True)
+                              audio_frame_callback=voice_frame_callback(voice), async_processing=True)
     except ValueError as exc:
         st.error(f"Cannot start streaming: {exc}")
         st.stop()

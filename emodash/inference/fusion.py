@@ -148,7 +148,8 @@ def disagreements(contributions: list[Contribution]) -> tuple[Flag, ...]:
                                   f"positive words ({words.label}) but the {NOUNS.get(other.modality, other.modality)} reads "
                                   f"{other.label}: the tone contradicts the words"))
             else:
+                na, nb = NOUNS.get(a.modality, a.modality), NOUNS.get(b.modality, b.modality)
                 flags.append(Flag("mixed signals", (a.modality, b.modality),
-                                  f"{a.modality} reads {a.label} (valence {va:+.2f}) but {b.modality} reads "
-                                  f"{b.label} (valence {vb:+.2f})"))
+                                  f"the {na} reads {a.label} (valence {va:+.2f}) but the {nb} reads {b.label} "
+                                  f"(valence {vb:+.2f})"))
     return tuple(flags)

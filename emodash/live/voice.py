@@ -109,8 +109,22 @@ def frame_to_mono16k(frame, resampler) -> np.ndarray:
     return resampler.resample_chunk(mono)
 
 
+def silent_copy(frame):
+    """A frame of the same shape and timing as `frame`, all zeros: what goes back to the browser (no echo)."""
+    import av
+
+    out = av.AudioFrame.from_ndarray(np.zeros_like(frame.to_ndarray()), format=frame.format.name,
+                                     layout=frame.layout.name)
+    out.sample_rate, out.pts, out.time_base = frame.sample_rate, frame.pts, frame.time_base
+    return out
+
+
 def voice_frame_callback(stream: VoiceStream):
-    """A streamlit-webrtc `audio_frame_callback` feeding `stream` (one soxr resampler per incoming sample rate)."""
+    """A streamlit-webrtc `audio_frame_callback` feeding `stream` (one soxr resampler per incoming sample rate).
+
+    It returns silence: the processed track must be sent back for streamlit-webrtc to pull frames through the
+    callback (with `sendback_audio=False` the callback never runs), and echoing the microphone would be worse.
+    """
     import soxr
 
     resamplers: dict[int, object] = {}
@@ -120,6 +134,6 @@ def voice_frame_callback(stream: VoiceStream):
         if rate not in resamplers:
             resamplers[rate] = soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32")
         stream.push(frame_to_mono16k(frame, resamplers[rate]))
-        return frame
+        return silent_copy(frame)
 
     return callback
