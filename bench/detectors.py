@@ -38,14 +38,16 @@ def composed_frames(n_frames: int = 100, seed: int = 0) -> list[tuple[np.ndarray
             size = int(rng.integers(90, 201))
             for _ in range(50):  # place without overlap
                 x, y = int(rng.integers(0, 640 - size)), int(rng.integers(0, 480 - size))
-                if all(iou((x, y, size, size), b) == 0 and
-                       not (x < b[0] + b[2] and b[0] < x + size and y < b[1] + b[3] and b[1] < y + size)
-                       for b in boxes):
+                if all(
+                    iou((x, y, size, size), b) == 0
+                    and not (x < b[0] + b[2] and b[0] < x + size and y < b[1] + b[3] and b[1] < y + size)
+                    for b in boxes
+                ):
                     break
             else:
                 continue
             face = cv2.imread(str(ds.samples[rng.integers(len(ds))]), cv2.IMREAD_GRAYSCALE)
-            frame[y:y + size, x:x + size] = cv2.cvtColor(cv2.resize(face, (size, size)), cv2.COLOR_GRAY2BGR)
+            frame[y : y + size, x : x + size] = cv2.cvtColor(cv2.resize(face, (size, size)), cv2.COLOR_GRAY2BGR)
             boxes.append((x, y, size, size))
         out.append((frame, boxes))
     return out
@@ -54,8 +56,12 @@ def composed_frames(n_frames: int = 100, seed: int = 0) -> list[tuple[np.ndarray
 def run(repeat: int = 100) -> str:
     astronaut = np.ascontiguousarray(skimage.data.astronaut()[..., ::-1])
     frames = composed_frames()
-    detectors = {"MediaPipe short range": MediaPipeDetector(0), "MediaPipe full range": MediaPipeDetector(1),
-                 "Haar, 320 px wide": HaarDetector(320), "Haar, full 640 px": HaarDetector(640)}
+    detectors = {
+        "MediaPipe short range": MediaPipeDetector(0),
+        "MediaPipe full range": MediaPipeDetector(1),
+        "Haar, 320 px wide": HaarDetector(320),
+        "Haar, full 640 px": HaarDetector(640),
+    }
     rows = []
     for name, det in detectors.items():
         found = missed = false = 0
@@ -68,6 +74,14 @@ def run(repeat: int = 100) -> str:
         med, p95 = median_p95(time_ms(lambda: det.detect(frames[0][0]), repeat))
         rows.append([name, med, p95, f"{found / (found + missed):.3f}", false, len(det.detect(astronaut))])
     n_faces = sum(len(t) for _, t in frames)
-    return ("### Face detectors (640x480; recall: IoU >= 0.3 with the pasted face's box)\n\n"
-            + table(["detector", "median ms", "p95 ms", f"recall ({n_faces} FER faces, {len(frames)} frames)",
-                     "false detections", "faces on astronaut (1)"], rows))
+    return "### Face detectors (640x480; recall: IoU >= 0.3 with the pasted face's box)\n\n" + table(
+        [
+            "detector",
+            "median ms",
+            "p95 ms",
+            f"recall ({n_faces} FER faces, {len(frames)} frames)",
+            "false detections",
+            "faces on astronaut (1)",
+        ],
+        rows,
+    )

@@ -21,7 +21,7 @@ def frames() -> dict[int, np.ndarray]:
     one[140:340, 215:425] = crop
     three = np.full((480, 640, 3), 120, np.uint8)
     for i, x in enumerate((10, 220, 430)):
-        three[140:340, x:x + 210] = crop if i != 1 else crop[:, ::-1]
+        three[140:340, x : x + 210] = crop if i != 1 else crop[:, ::-1]
     return {1: one, 3: three}
 
 
@@ -40,8 +40,17 @@ def run(repeat: int = 200) -> str:
 
         def naive_total() -> None:
             found = detector.detect(frame)
-            scored = [Scores(FER2013, naive_model.predict(preprocess([crop_box(frame, b)]), verbose=0)[0], "face",
-                             "keras", 0.0, box=b) for b in found]
+            scored = [
+                Scores(
+                    FER2013,
+                    naive_model.predict(preprocess([crop_box(frame, b)]), verbose=0)[0],
+                    "face",
+                    "keras",
+                    0.0,
+                    box=b,
+                )
+                for b in found
+            ]
             draw_faces(frame.copy(), scored)
 
         stages = {
@@ -51,8 +60,9 @@ def run(repeat: int = 200) -> str:
             "total": time_ms(lambda: draw_faces(frame.copy(), pipeline.analyze(frame)), repeat),
         }
         naive = {
-            "classification": time_ms(lambda: [naive_model.predict(preprocess([c]), verbose=0) for c in crops],
-                                      max(20, repeat // 10)),
+            "classification": time_ms(
+                lambda: [naive_model.predict(preprocess([c]), verbose=0) for c in crops], max(20, repeat // 10)
+            ),
             "total": time_ms(naive_total, max(20, repeat // 10)),
         }
         for stage, ms in stages.items():
@@ -67,5 +77,7 @@ def run(repeat: int = 200) -> str:
         totals[n] = median_p95(stages["total"])[0]
     header = ["frame", "stage", "emodash median ms", "p95 ms", "naive median ms", "naive p95 ms", "speed-up"]
     fps = ", ".join(f"{n} face(s): {1000 / ms:.0f} frames/s" for n, ms in totals.items())
-    return ("### Face pipeline per 640x480 frame (MediaPipe detection + LiteRT mini-Xception, batched; naive: same "
-            f"detector + Keras model.predict per face)\n\n{table(header, rows)}\n\nCapacity: {fps}.")
+    return (
+        "### Face pipeline per 640x480 frame (MediaPipe detection + LiteRT mini-Xception, batched; naive: same "
+        f"detector + Keras model.predict per face)\n\n{table(header, rows)}\n\nCapacity: {fps}."
+    )

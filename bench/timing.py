@@ -26,5 +26,6 @@ def median_p95(ms: np.ndarray) -> tuple[float, float]:
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     fmt = [[f"{c:.2f}" if isinstance(c, float) else str(c) for c in r] for r in rows]
-    return "\n".join(["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] +
-                     ["| " + " | ".join(r) + " |" for r in fmt])
+    return "\n".join(
+        ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |" for r in fmt]
+    )

@@ -26,6 +26,14 @@ def draw_faces(frame: np.ndarray, faces: Sequence[Scores]) -> np.ndarray:
         (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1 + thickness // 2)
         top = y - th - base - 4 if y - th - base - 4 >= 0 else y + h
         cv2.rectangle(frame, (x, top), (x + tw + 6, top + th + base + 4), colour, -1)
-        cv2.putText(frame, text, (x + 3, top + th + 2), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255),
-                    1 + thickness // 2, cv2.LINE_AA)
+        cv2.putText(
+            frame,
+            text,
+            (x + 3, top + th + 2),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            scale,
+            (255, 255, 255),
+            1 + thickness // 2,
+            cv2.LINE_AA,
+        )
     return frame

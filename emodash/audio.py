@@ -33,8 +33,10 @@ def decode_audio(data: bytes, name: str = "audio") -> np.ndarray:
     except (sf.LibsndfileError, RuntimeError, TypeError):
         raise InputError(f"{name}: not audio that can be read (expected {', '.join(FORMATS)})") from None
     if info.frames > 0 and info.duration > MAX_SECONDS:
-        raise InputError(f"{name}: the recording is {info.duration / 60:.1f} minutes long; the limit is "
-                         f"{MAX_SECONDS:.0f} s: cut it into shorter clips")
+        raise InputError(
+            f"{name}: the recording is {info.duration / 60:.1f} minutes long; the limit is "
+            f"{MAX_SECONDS:.0f} s: cut it into shorter clips"
+        )
     try:
         samples, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError):
@@ -57,7 +59,7 @@ def frame_levels(signal: np.ndarray, frame: int = 400) -> np.ndarray:
     """Level in dBFS of each 25-ms frame (400 samples at 16 kHz)."""
     n = signal.size // frame
     frames = signal[: n * frame].reshape(n, frame).astype(np.float64)
-    return 10 * np.log10(np.mean(frames ** 2, axis=1) + 1e-12)
+    return 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
 
 
 def check_speech(signal: np.ndarray, name: str = "audio") -> np.ndarray:

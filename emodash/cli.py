@@ -1,12 +1,12 @@
 """`emodash` command line: the same library calls as the pages.
 
-    emodash predict face IMAGE... [--aligned] [--json]
-    emodash predict text TEXT|- [--json]
-    emodash predict speech FILE... [--json]
-    emodash listen [--seconds N] [--json]
-    emodash train text|speech
-    emodash evaluate face
-    emodash models
+emodash predict face IMAGE... [--aligned] [--json]
+emodash predict text TEXT|- [--json]
+emodash predict speech FILE... [--json]
+emodash listen [--seconds N] [--json]
+emodash train text|speech
+emodash evaluate face
+emodash models
 """
 
 from __future__ import annotations
@@ -52,8 +52,7 @@ def predict_face(images: list[str], aligned: bool, as_json: bool, detector: str 
             _emit({"input": path, "error": str(exc)}, as_json, f"error: {exc}")
             continue
         lines = [f"  face {i + 1} at {tuple(f['box'])}: {_top(f['scores'])}" for i, f in enumerate(faces)]
-        _emit({"input": path, "faces": faces}, as_json,
-              "\n".join([f"{path}: {len(faces)} face(s)", *lines]))
+        _emit({"input": path, "faces": faces}, as_json, "\n".join([f"{path}: {len(faces)} face(s)", *lines]))
     return 1 if failed else 0
 
 
@@ -79,8 +78,11 @@ def predict_text(texts: Iterable[str], as_json: bool) -> int:
             _emit({"input": text, "error": str(exc)}, as_json, f"error: {exc}")
             continue
         words = ", ".join(t for t, w in sorted(set(s.evidence), key=lambda e: -e[1])[:3] if w > 0)
-        _emit({"input": text, **s.to_json()}, as_json,
-              f"{s.label} {s.confidence:.2f}  ({_top(s.as_dict)}; words: {words or '-'})  {text}")
+        _emit(
+            {"input": text, **s.to_json()},
+            as_json,
+            f"{s.label} {s.confidence:.2f}  ({_top(s.as_dict)}; words: {words or '-'})  {text}",
+        )
     return 1 if failed else 0
 
 
@@ -110,9 +112,11 @@ def listen(seconds: float, as_json: bool) -> int:
         if not any(d["max_input_channels"] > 0 for d in sd.query_devices()):
             raise InputError("no microphone (input device) found")
     except OSError:
-        raise InputError("PortAudio is not installed (Debian: apt-get install libportaudio2); use the dashboard's "
-                         "Voice page to record in the browser, or `emodash predict speech FILE`") from None
-    model = registry.load_predictor("speech")
+        raise InputError(
+            "PortAudio is not installed (Debian: apt-get install libportaudio2); use the dashboard's "
+            "Voice page to record in the browser, or `emodash predict speech FILE`"
+        ) from None
+    model = registry.load_predictor("speech").session()  # one speaker: adapts to the voice after 8 chunks
     print(f"listening in {seconds:g} s chunks; Ctrl+C to stop", file=sys.stderr)
     try:
         while True:
@@ -123,7 +127,11 @@ def listen(seconds: float, as_json: bool) -> int:
                 raise InputError(f"the microphone could not be opened: {exc}") from None
             try:
                 s = model.predict(check_speech(chunk[:, 0], "microphone"))
-                _emit({"input": "microphone", **s.to_json()}, as_json, f"{s.label} {s.confidence:.2f}  ({_top(s.as_dict)})")
+                _emit(
+                    {"input": "microphone", **s.to_json()},
+                    as_json,
+                    f"{s.label} {s.confidence:.2f}  ({_top(s.as_dict)})",
+                )
             except InputError as exc:
                 _emit({"input": "microphone", "error": str(exc)}, as_json, f"({exc})")
     except KeyboardInterrupt:
@@ -136,7 +144,10 @@ def train_speech(data: Path, out: Path, with_cnn: bool) -> int:
     src = data / "ravdess_16k"
     print(f"training the speech model on {src} (folds grouped by actor)")
     m = train(src, out, with_cnn=with_cnn)
-    print(f"{m['winner']}: grouped-CV accuracy {m['cv_accuracy']:.3f}, macro-F1 {m['cv_macro_f1']:.3f}; saved to {out}")
+    for kind in ("independent", "adaptive"):
+        r = m[kind]
+        print(f"speaker-{kind}: {r['winner']}, grouped-CV accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}")
+    print(f"saved to {out}")
     return 0
 
 
@@ -157,8 +168,10 @@ def evaluate_face(data: Path) -> int:
     print(f"measuring the face model on {test}")
     m = evaluate(registry.load_predictor("face"), test)
     folder = write_card(m)
-    print(f"accuracy {m['test_accuracy']:.4f}, macro-F1 {m['test_macro_f1']:.4f} on {m['data']['n_test']} faces; "
-          f"card in {folder}")
+    print(
+        f"accuracy {m['test_accuracy']:.4f}, macro-F1 {m['test_macro_f1']:.4f} on {m['data']['n_test']} faces; "
+        f"card in {folder}"
+    )
     return 0
 
 
@@ -166,9 +179,16 @@ def list_models(as_json: bool) -> int:
     for modality in registry.modalities():
         info = registry.active_model(modality)
         head = info.headline()
-        _emit({"modality": modality, "model_id": info.model_id, "scores": head}, as_json,
-              f"{modality:6} {info.model_id:18} " + (f"accuracy {head['accuracy']:.4f}, macro-F1 {head['macro_f1']:.4f}"
-                                                    f" ({head['split']})" if head else "not measured"))
+        _emit(
+            {"modality": modality, "model_id": info.model_id, "scores": head},
+            as_json,
+            f"{modality:6} {info.model_id:18} "
+            + (
+                f"accuracy {head['accuracy']:.4f}, macro-F1 {head['macro_f1']:.4f} ({head['split']})"
+                if head
+                else "not measured"
+            ),
+        )
     return 0
 
 
@@ -180,8 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     face = pred.add_parser("face", help="every face of each image")
     face.add_argument("images", nargs="+", metavar="IMAGE")
     face.add_argument("--aligned", action="store_true", help="each image is already one face crop (as in FER-2013)")
-    face.add_argument("--detector", choices=("mediapipe", "haar"), help="face detector (default: $EMODASH_FACE_DETECTOR"
-                      " or mediapipe)")
+    face.add_argument(
+        "--detector", choices=("mediapipe", "haar"), help="face detector (default: $EMODASH_FACE_DETECTOR or mediapipe)"
+    )
     face.add_argument("--json", action="store_true", help="one JSON object per line")
     text = pred.add_parser("text", help="a text, or '-' for one text per line of standard input")
     text.add_argument("text", nargs="+", metavar="TEXT")
@@ -225,11 +246,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "listen":
             return listen(args.seconds, args.json)
         if args.command == "train" and args.modality == "speech":
-            return train_speech(args.data or settings.data_root(), args.out or registry.active_model("speech").folder,
-                                not args.no_cnn)
+            return train_speech(
+                args.data or settings.data_root(), args.out or registry.active_model("speech").folder, not args.no_cnn
+            )
         if args.command == "train":
-            return train_text(args.data or settings.data_root(), args.out or registry.active_model("text").folder,
-                              args.cv_folds)
+            return train_text(
+                args.data or settings.data_root(), args.out or registry.active_model("text").folder, args.cv_folds
+            )
         if args.command == "evaluate":
             return evaluate_face(args.data or settings.data_root())
         return list_models(args.json)

@@ -22,8 +22,10 @@ def decode_image(data: bytes, name: str = "image") -> np.ndarray:
     if header is None:
         raise InputError(f"{name}: not an image that can be read (expected JPEG, PNG, BMP, WebP or TIFF)")
     if header.size * 64 > MAX_PIXELS:
-        raise InputError(f"{name}: the image is too large (about {header.size * 64 / 1e6:.0f} megapixels; "
-                         f"the limit is {MAX_PIXELS / 1e6:.0f})")
+        raise InputError(
+            f"{name}: the image is too large (about {header.size * 64 / 1e6:.0f} megapixels; "
+            f"the limit is {MAX_PIXELS / 1e6:.0f})"
+        )
     img = cv2.imdecode(buf, cv2.IMREAD_COLOR)
     if img is None:
         raise InputError(f"{name}: the image is corrupt or truncated")

@@ -24,11 +24,24 @@ def scores_bar(scores: Scores, title: str | None = None, canonical: bool = False
     else:
         names, values = list(scores.labels), scores.probs.tolist()
         colours = [scores.label_set.colour(n) for n in names]
-    fig = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=colours,
-                           text=[f"{v:.2f}" for v in values], textposition="auto",
-                           hovertemplate="%{y}: %{x:.3f}<extra></extra>"))
-    fig.update_layout(title=title, xaxis=dict(range=[0, 1], title="probability"),
-                      yaxis=dict(autorange="reversed"), height=60 + 28 * len(names), **_LAYOUT)
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=names,
+            orientation="h",
+            marker_color=colours,
+            text=[f"{v:.2f}" for v in values],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=title,
+        xaxis=dict(range=[0, 1], title="probability"),
+        yaxis=dict(autorange="reversed"),
+        height=60 + 28 * len(names),
+        **_LAYOUT,
+    )
     return fig
 
 
@@ -37,11 +50,22 @@ def score_timeline(history: pd.DataFrame, label_set: taxonomy.LabelSet, window_s
     fig = go.Figure()
     for name in label_set.names:
         if name in history:
-            fig.add_trace(go.Scatter(x=history["t"], y=history[name], name=name, mode="lines",
-                                     line=dict(color=label_set.colour(name), width=2)))
-    fig.update_layout(xaxis=dict(range=[-window_s, 0], title="seconds ago"),
-                      yaxis=dict(range=[0, 1], title="probability"), height=300,
-                      legend=dict(orientation="h", y=-0.3), **_LAYOUT)
+            fig.add_trace(
+                go.Scatter(
+                    x=history["t"],
+                    y=history[name],
+                    name=name,
+                    mode="lines",
+                    line=dict(color=label_set.colour(name), width=2),
+                )
+            )
+    fig.update_layout(
+        xaxis=dict(range=[-window_s, 0], title="seconds ago"),
+        yaxis=dict(range=[0, 1], title="probability"),
+        height=300,
+        legend=dict(orientation="h", y=-0.3),
+        **_LAYOUT,
+    )
     return fig
 
 
@@ -57,12 +81,23 @@ def va_bubble(va: tuple[float, float], colour: str, strength: float, title: str)
         v, a = taxonomy.CANONICAL_VA[name]
         fig.add_annotation(x=v, y=a, text=name, showarrow=False, font=dict(color=taxonomy.CANONICAL_COLOURS[name]))
     v, a = va
-    fig.add_trace(go.Scatter(x=[v], y=[a], mode="markers", hovertemplate="valence %{x:.2f}, arousal %{y:.2f}"
-                             "<extra></extra>", marker=dict(size=20 + 50 * strength, color=colour, opacity=0.85,
-                                                            line=dict(width=1, color="#333"))))
-    fig.update_layout(title=title, xaxis=dict(range=[-1.1, 1.1], title="valence", zeroline=True),
-                      yaxis=dict(range=[-1.1, 1.1], title="arousal", zeroline=True), height=360, showlegend=False,
-                      **_LAYOUT)
+    fig.add_trace(
+        go.Scatter(
+            x=[v],
+            y=[a],
+            mode="markers",
+            hovertemplate="valence %{x:.2f}, arousal %{y:.2f}<extra></extra>",
+            marker=dict(size=20 + 50 * strength, color=colour, opacity=0.85, line=dict(width=1, color="#333")),
+        )
+    )
+    fig.update_layout(
+        title=title,
+        xaxis=dict(range=[-1.1, 1.1], title="valence", zeroline=True),
+        yaxis=dict(range=[-1.1, 1.1], title="arousal", zeroline=True),
+        height=360,
+        showlegend=False,
+        **_LAYOUT,
+    )
     return fig
 
 
@@ -70,13 +105,23 @@ def fusion_shares(state: FusedState) -> go.Figure:
     """Each modality's share of the fused state, labelled with what it reads and how fresh it is."""
     shares = state.shares()
     rows = [c for c in state.contributions]
-    fig = go.Figure(go.Bar(
-        x=[shares[c.modality] for c in rows], y=[c.modality for c in rows], orientation="h",
-        marker_color=[taxonomy.blend_colour(c.canonical, taxonomy.CANONICAL_SET) for c in rows],
-        text=[f"{c.label} · {c.age_s:.0f} s ago" for c in rows], textposition="auto",
-        hovertemplate="%{y}: %{x:.0%} of the weight<extra></extra>"))
-    fig.update_layout(title="Who says what", xaxis=dict(range=[0, 1], tickformat=".0%", title="share of weight"),
-                      height=80 + 40 * max(1, len(rows)), **_LAYOUT)
+    fig = go.Figure(
+        go.Bar(
+            x=[shares[c.modality] for c in rows],
+            y=[c.modality for c in rows],
+            orientation="h",
+            marker_color=[taxonomy.blend_colour(c.canonical, taxonomy.CANONICAL_SET) for c in rows],
+            text=[f"{c.label} · {c.age_s:.0f} s ago" for c in rows],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:.0%} of the weight<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title="Who says what",
+        xaxis=dict(range=[0, 1], tickformat=".0%", title="share of weight"),
+        height=80 + 40 * max(1, len(rows)),
+        **_LAYOUT,
+    )
     return fig
 
 
@@ -89,7 +134,7 @@ def evidence_html(text: str, evidence: Sequence[tuple[str, float]], colour: str)
     peak = max((abs(w) for _, w in weights), default=0.0) or 1.0
     out, last, k = [], 0, 0
     for m in _TOKEN.finditer(text):
-        out.append(html.escape(text[last:m.start()]))
+        out.append(html.escape(text[last : m.start()]))
         token = m.group()
         w = 0.0
         if k < len(weights) and weights[k][0] == token.lower():
@@ -102,8 +147,9 @@ def evidence_html(text: str, evidence: Sequence[tuple[str, float]], colour: str)
             style = f"background:#adb5bd{alpha:02x};border-radius:4px;padding:0 2px;text-decoration:line-through"
         else:
             style = ""
-        out.append(f'<span title="{w:+.3f}" style="{style}">{html.escape(token)}</span>' if style
-                   else html.escape(token))
+        out.append(
+            f'<span title="{w:+.3f}" style="{style}">{html.escape(token)}</span>' if style else html.escape(token)
+        )
         last = m.end()
     out.append(html.escape(text[last:]))
     return "".join(out)
@@ -111,6 +157,8 @@ def evidence_html(text: str, evidence: Sequence[tuple[str, float]], colour: str)
 
 def colour_swatch_html(colour: str, label: str) -> str:
     """A round colour bubble with a caption, for a message's overall colour."""
-    return (f'<div style="display:flex;align-items:center;gap:12px"><div style="width:56px;height:56px;'
-            f'border-radius:50%;background:{colour};box-shadow:0 0 18px {colour}"></div>'
-            f'<div style="font-size:1.2rem">{html.escape(label)}</div></div>')
+    return (
+        f'<div style="display:flex;align-items:center;gap:12px"><div style="width:56px;height:56px;'
+        f'border-radius:50%;background:{colour};box-shadow:0 0 18px {colour}"></div>'
+        f'<div style="font-size:1.2rem">{html.escape(label)}</div></div>'
+    )

@@ -26,8 +26,9 @@ def ice_servers() -> list[dict]:
     try:
         servers = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"EMODASH_ICE_SERVERS is not valid JSON ({exc}); expected a list such as "
-                         '[{"urls": ["stun:host:3478"]}]') from None
+        raise ValueError(
+            f'EMODASH_ICE_SERVERS is not valid JSON ({exc}); expected a list such as [{{"urls": ["stun:host:3478"]}}]'
+        ) from None
     if not isinstance(servers, list) or not all(isinstance(s, dict) and "urls" in s for s in servers):
         raise ValueError('EMODASH_ICE_SERVERS must be a JSON list of objects with "urls"')
     return servers

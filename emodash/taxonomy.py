@@ -146,7 +146,9 @@ RAVDESS = LabelSet(
     "ravdess",
     (
         _same("neutral", "neutral"),
-        Label("calm", "neutral", (0.35, -0.6), "#66a5ad", "calm is a relaxed, mildly pleasant state: neutral, low arousal"),
+        Label(
+            "calm", "neutral", (0.35, -0.6), "#66a5ad", "calm is a relaxed, mildly pleasant state: neutral, low arousal"
+        ),
         _same("happy", "happiness"),
         _same("sad", "sadness"),
         _same("angry", "anger"),
@@ -162,8 +164,13 @@ DAIRAI = LabelSet(
     (
         _same("sadness", "sadness"),
         Label("joy", "happiness", reason="joy is the positive basic emotion"),
-        Label("love", "happiness", (0.85, 0.3), "#e64980",
-              "love has no basic-emotion counterpart; it is positive and mildly aroused, closest to happiness"),
+        Label(
+            "love",
+            "happiness",
+            (0.85, 0.3),
+            "#e64980",
+            "love has no basic-emotion counterpart; it is positive and mildly aroused, closest to happiness",
+        ),
         _same("anger", "anger"),
         _same("fear", "fear"),
         _same("surprise", "surprise"),
@@ -175,8 +182,13 @@ PHONE_ACCEL = LabelSet(
     "phone_accel",
     (
         Label("calm", "neutral", (0.35, -0.6), "#66a5ad", "calm/relaxed: no basic emotion, neutral with low arousal"),
-        Label("frustrated", "anger", (-0.5, 0.55), None,
-              "frustration is blocked goal pursuit, the appraisal behind anger, at lower intensity"),
+        Label(
+            "frustrated",
+            "anger",
+            (-0.5, 0.55),
+            None,
+            "frustration is blocked goal pursuit, the appraisal behind anger, at lower intensity",
+        ),
         _same("happy", "happiness"),
         Label("anxious", "fear", (-0.55, 0.6), None, "anxiety is anticipatory fear without a present threat"),
         _same("sad", "sadness"),
@@ -194,8 +206,13 @@ QUIROZ = LabelSet(
 EMG = LabelSet(
     "emg",
     tuple(
-        Label(f"emg_{i}", None, None, None,
-              "the authors list six emotions but not which index is which; map with LabelSet.remap once known")
+        Label(
+            f"emg_{i}",
+            None,
+            None,
+            None,
+            "the authors list six emotions but not which index is which; map with LabelSet.remap once known",
+        )
         for i in range(6)
     ),
     "Facial EMG (puldavid87 seed), windows labelled by position 0..5; canonical emotions unknown.",
@@ -211,20 +228,42 @@ SURVEY = LabelSet(
         Label("Gratitude", "happiness", (0.7, 0.1), None, f"gratitude is positive and calm; {_POS}"),
         Label("Joy", "happiness", (0.85, 0.55), None, "joy is the positive basic emotion"),
         Label("Satisfaction", "happiness", (0.65, -0.1), None, "satisfaction is positive and low in arousal"),
-        Label("Awe", "surprise", (0.5, 0.65), None, "awe is wonder at something vast or unexpected, a positive surprise"),
+        Label(
+            "Awe", "surprise", (0.5, 0.65), None, "awe is wonder at something vast or unexpected, a positive surprise"
+        ),
         Label("Amusement", "happiness", (0.75, 0.5), None, "amusement is the positive response to humour"),
-        Label("Alertness", "neutral", (0.2, 0.65), None,
-              f"alertness is attention rather than a basic emotion: neutral, high arousal; {_POS}"),
+        Label(
+            "Alertness",
+            "neutral",
+            (0.2, 0.65),
+            None,
+            f"alertness is attention rather than a basic emotion: neutral, high arousal; {_POS}",
+        ),
         Label("Anxiety", "fear", (-0.55, 0.6), None, "anxiety is anticipatory fear without a present threat"),
-        Label("Disdain", "disgust", (-0.55, 0.15), None,
-              "disdain (contempt) is moral rejection, grouped with disgust when contempt is not in the set"),
+        Label(
+            "Disdain",
+            "disgust",
+            (-0.55, 0.15),
+            None,
+            "disdain (contempt) is moral rejection, grouped with disgust when contempt is not in the set",
+        ),
         Label("Ofense", "anger", (-0.55, 0.5), None, "offence is the appraisal of being wronged, which drives anger"),
-        Label("Guilt", "sadness", (-0.6, 0.0), None, "guilt is self-directed, withdrawing and moderately aroused; "
-              f"closest to sadness; {_NEG}"),
+        Label(
+            "Guilt",
+            "sadness",
+            (-0.6, 0.0),
+            None,
+            f"guilt is self-directed, withdrawing and moderately aroused; closest to sadness; {_NEG}",
+        ),
         _same("Disgust", "disgust"),
         _same("Fear", "fear"),
-        Label("Embarassment", "fear", (-0.45, 0.5), None,
-              "embarrassment's action tendency is to hide from social threat, the avoidance of fear"),
+        Label(
+            "Embarassment",
+            "fear",
+            (-0.45, 0.5),
+            None,
+            "embarrassment's action tendency is to hide from social threat, the avoidance of fear",
+        ),
         _same("Sadness", "sadness"),
         _same("Anger", "anger"),
     ),

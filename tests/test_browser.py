@@ -24,9 +24,17 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (make test installs it)"),
 ]
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+]
 
 
 def write_y4m(path: Path, bgr: np.ndarray, frames: int = 40, fps: int = 20) -> Path:
@@ -53,9 +61,25 @@ def server(tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-                                 "--server.port", str(port), "--server.headless", "true"],
-                                cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy())
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+            ],
+            cwd=PROJECT_ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=os.environ.copy(),
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -79,8 +103,11 @@ def test_live_page_labels_a_real_face_from_a_fake_camera(server, astronaut_bgr, 
 
     video = write_y4m(tmp_path / "astronaut.y4m", astronaut_bgr)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-video-capture={video}"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-video-capture={video}"],
+        )
         try:
             page = browser.new_page()
             page.goto(f"{server}/live", timeout=60_000)
@@ -108,8 +135,9 @@ def test_voice_page_scores_speech_from_a_fake_microphone(server, tmp_path):
     wav = tmp_path / "angry.wav"
     sf.write(wav, np.tile(speech, 4), 16_000, subtype="PCM_16")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={wav}"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={wav}"]
+        )
         try:
             page = browser.new_page()
             page.goto(f"{server}/voice", timeout=60_000)
@@ -138,14 +166,21 @@ def test_together_page_flags_happy_words_in_an_angry_voice(server, astronaut_bgr
     sf.write(wav, np.tile(speech, 6), 16_000, subtype="PCM_16")
     video = write_y4m(tmp_path / "astronaut.y4m", astronaut_bgr)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={wav}",
-                                          f"--use-file-for-fake-video-capture={video}"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                *CHROMIUM_FLAGS,
+                f"--use-file-for-fake-audio-capture={wav}",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
         try:
             page = browser.new_page()
             page.goto(f"{server}/together", timeout=60_000)
             page.frame_locator("iframe[src*='webrtc_streamer']").get_by_role("button", name="START").click(
-                timeout=90_000)
+                timeout=90_000
+            )
             page.get_by_text(re.compile("together: ")).wait_for(timeout=90_000)
             box = page.get_by_label("Say it in words too")
             box.fill("i am so happy and delighted with this wonderful news")

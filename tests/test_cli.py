@@ -9,8 +9,9 @@ from tests.conftest import data_path
 
 
 def emodash(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "emodash", *args], input=stdin, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "emodash", *args], input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_predict_text_json_shape():

@@ -30,7 +30,7 @@ def test_every_face_of_a_frame_is_found_and_batched(astronaut_bgr, face_pipeline
     crop = astronaut_bgr[40:240, 120:330]
     frame = np.full((480, 640, 3), 120, np.uint8)
     for x in (10, 220, 430):
-        frame[140:340, x:x + 210] = crop
+        frame[140:340, x : x + 210] = crop
     faces = face_pipeline.analyze(frame)
     assert len(faces) == 3 and all(f.label == "happy" for f in faces)
     assert len({f.latency_ms for f in faces}) == 1  # one batch, one latency for the frame
@@ -41,7 +41,7 @@ def test_drawing_boxes_each_face_in_its_colour(astronaut_bgr, face_pipeline):
     drawn = draw_faces(astronaut_bgr.copy(), faces)
     x, y, w, h = faces[0].box
     assert tuple(drawn[y + h // 2, x]) != tuple(astronaut_bgr[y + h // 2, x])
-    assert tuple(int(c) for c in drawn[y + h // 2, x][::-1]) == (0xf5, 0xb7, 0x00)  # happiness' colour
+    assert tuple(int(c) for c in drawn[y + h // 2, x][::-1]) == (0xF5, 0xB7, 0x00)  # happiness' colour
 
 
 def test_face_model_accuracy_on_fer2013_publictest():
@@ -52,9 +52,14 @@ def test_face_model_accuracy_on_fer2013_publictest():
     assert m["test_accuracy"] >= 0.64  # measured 0.6548; published mini-Xception about 0.66
 
 
-@pytest.mark.parametrize("data, message", [(b"", "empty"), (b"not an image at all", "not an image"),
-                                           (cv2.imencode(".jpg", np.zeros((64, 64, 3), np.uint8))[1].tobytes()[:200],
-                                            "corrupt|not an image")])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty"),
+        (b"not an image at all", "not an image"),
+        (cv2.imencode(".jpg", np.zeros((64, 64, 3), np.uint8))[1].tobytes()[:200], "corrupt|not an image"),
+    ],
+)
 def test_bad_images_get_a_clear_message(data, message):
     with pytest.raises(InputError, match=message):
         decode_image(data, "upload.jpg")

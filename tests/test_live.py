@@ -17,7 +17,9 @@ def test_timeline_keeps_the_last_seconds_and_the_largest_face():
         tl.add([face("sad", 20), face("happy", 80)], now=float(t))
     tl.add([], now=30.0)  # no face: counted for fps, not charted
     df = tl.frame(now=30.0)
-    assert len(df) == 10 and df["t"].between(-10, -1).all()  # frames at t >= 20 are kept; the faceless one is not charted
+    assert (
+        len(df) == 10 and df["t"].between(-10, -1).all()
+    )  # frames at t >= 20 are kept; the faceless one is not charted
     assert (df["happy"] == 1).all()
     stats = tl.stats()
     assert stats["fps"] == pytest.approx(1.0) and stats["faces"] == 0

@@ -11,8 +11,11 @@ def test_scores_expose_label_canonical_projection_and_json():
     s = Scores(FER2013, p, "face", "m", 1.5, box=(1, 2, 30, 40))
     assert s.label == "happy" and s.confidence == pytest.approx(0.8)
     assert s.canonical["happiness"] == pytest.approx(0.8)
-    assert s.to_json() == {"box": [1, 2, 30, 40], "label": "happy",
-                           "scores": dict(zip(FER2013.names, [0.05, 0.0, 0.05, 0.8, 0.05, 0.05, 0.0]))}
+    assert s.to_json() == {
+        "box": [1, 2, 30, 40],
+        "label": "happy",
+        "scores": dict(zip(FER2013.names, [0.05, 0.0, 0.05, 0.8, 0.05, 0.05, 0.0])),
+    }
 
 
 def test_scores_refuse_a_vector_of_the_wrong_length():

@@ -5,8 +5,16 @@ import pytest
 
 from emodash import taxonomy as tx
 
-EXPECTED_SIZES = {"fer2013": 7, "ravdess": 8, "dairai": 6, "phone_accel": 5, "quiroz": 3, "emg": 6, "everyday": 18,
-                  "canonical": 7}
+EXPECTED_SIZES = {
+    "fer2013": 7,
+    "ravdess": 8,
+    "dairai": 6,
+    "phone_accel": 5,
+    "quiroz": 3,
+    "emg": 6,
+    "everyday": 18,
+    "canonical": 7,
+}
 
 
 def test_every_data_set_has_its_label_set_with_the_published_size():

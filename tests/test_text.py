@@ -19,8 +19,9 @@ def test_text_accuracy_on_dairai_val(text_model):
 def test_shipped_metrics_are_what_the_model_scores(text_model):
     val = read_semicolon_text(data_path("text_dairai", "val.txt"))
     pred = [s.label for s in text_model.predict_batch(val.samples)]
-    assert accuracy_score(val.labels, pred) == pytest.approx(registry.active_model("text").metrics()["val_accuracy"],
-                                                             abs=1e-4)
+    assert accuracy_score(val.labels, pred) == pytest.approx(
+        registry.active_model("text").metrics()["val_accuracy"], abs=1e-4
+    )
 
 
 def test_training_command_rebuilds_the_shipped_model(tmp_path):
@@ -29,8 +30,11 @@ def test_training_command_rebuilds_the_shipped_model(tmp_path):
     src = data_path("text_dairai")
     m = train(src / "train.txt", src / "val.txt", tmp_path, cv_folds=0, log=lambda *_: None)
     shipped = registry.active_model("text").metrics()
-    assert (m["val_accuracy"], m["val_macro_f1"], m["params"]["C"]) == \
-           (shipped["val_accuracy"], shipped["val_macro_f1"], shipped["params"]["C"])
+    assert (m["val_accuracy"], m["val_macro_f1"], m["params"]["C"]) == (
+        shipped["val_accuracy"],
+        shipped["val_macro_f1"],
+        shipped["params"]["C"],
+    )
     _, new = storage.load_model(tmp_path)
     _, old = storage.load_model(registry.active_model("text").folder)
     assert np.allclose(new["coef"], old["coef"], atol=1e-6)
@@ -63,8 +67,15 @@ def test_model_folder_loads_without_pickle(tmp_path):
         storage.save_model(tmp_path, {}, {"bad": np.array([{"a": 1}], dtype=object)})
 
 
-@pytest.mark.parametrize("content, message", [("", "no examples"), ("just text without a label\n", "line 1"),
-                                              ("i feel fine;happy\n", "line 1"), ("ok;joy\n;joy\n", "line 2")])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "no examples"),
+        ("just text without a label\n", "line 1"),
+        ("i feel fine;happy\n", "line 1"),
+        ("ok;joy\n;joy\n", "line 2"),
+    ],
+)
 def test_loader_names_the_bad_line(tmp_path, content, message):
     f = tmp_path / "t.txt"
     f.write_text(content)
@@ -82,5 +93,11 @@ def test_loader_splits_on_the_last_semicolon(tmp_path):
 def test_dairai_counts_match_its_source():
     train = read_semicolon_text(data_path("text_dairai", "train.txt"))
     assert len(train) == 16000
-    assert train.class_counts().to_dict() == {"sadness": 4666, "joy": 5362, "love": 1304, "anger": 2159,
-                                              "fear": 1937, "surprise": 572}
+    assert train.class_counts().to_dict() == {
+        "sadness": 4666,
+        "joy": 5362,
+        "love": 1304,
+        "anger": 2159,
+        "fear": 1937,
+        "surprise": 572,
+    }

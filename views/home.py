@@ -25,12 +25,26 @@ rows = []
 for modality in registry.modalities():
     info = registry.active_model(modality)
     head = info.headline() or {"accuracy": None, "macro_f1": None, "split": "not measured yet"}
-    rows.append({"modality": modality, "model": info.model_id, "what": info.description,
-                 "labels": ", ".join(info.label_set.names), "accuracy": head["accuracy"],
-                 "macro-F1": head["macro_f1"], "measured on": head["split"]})
-st.dataframe(rows, hide_index=True, width="stretch",
-             column_config={"accuracy": st.column_config.NumberColumn(format="%.3f"),
-                            "macro-F1": st.column_config.NumberColumn(format="%.3f")})
+    rows.append(
+        {
+            "modality": modality,
+            "model": info.model_id,
+            "what": info.description,
+            "labels": ", ".join(info.label_set.names),
+            "accuracy": head["accuracy"],
+            "macro-F1": head["macro_f1"],
+            "measured on": head["split"],
+        }
+    )
+st.dataframe(
+    rows,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "accuracy": st.column_config.NumberColumn(format="%.3f"),
+        "macro-F1": st.column_config.NumberColumn(format="%.3f"),
+    },
+)
 for modality in registry.modalities():
     info = registry.active_model(modality)
     if info.card.is_file():
@@ -48,5 +62,7 @@ st.markdown(
     "| body pose | – | keypoint sequences | planned |\n"
     "| survey | – | Emotions in everyday life (OSF) | planned |\n"
 )
-st.caption(":material/lock: Privacy: webcam frames, photos and typed text are processed in memory and never written to disk or "
-           "logs.")
+st.caption(
+    ":material/lock: Privacy: webcam frames, photos, audio and typed text are processed in memory and never written "
+    "to disk or logs."
+)

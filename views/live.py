@@ -34,8 +34,10 @@ with video:
         async_processing=True,
     )
     if not ice_servers:
-        st.caption("No ICE servers set: works on this computer (localhost). For a remote server set "
-                   "`EMODASH_ICE_SERVERS` and serve over HTTPS.")
+        st.caption(
+            "No ICE servers set: works on this computer (localhost). For a remote server set "
+            "`EMODASH_ICE_SERVERS` and serve over HTTPS."
+        )
 
 
 @st.fragment(run_every=0.5 if ctx.state.playing else None)
@@ -46,9 +48,13 @@ def live_panel() -> None:
         st.info("Not streaming. Press START; no webcam? Use the Photo page.")
         return
     if faces:
-        st.markdown(" · ".join(
-            f"<span style='color:{f.colour};font-weight:600'>face {i + 1}: {f.label} {f.confidence:.2f}</span>"
-            for i, f in enumerate(faces)), unsafe_allow_html=True)
+        st.markdown(
+            " · ".join(
+                f"<span style='color:{f.colour};font-weight:600'>face {i + 1}: {f.label} {f.confidence:.2f}</span>"
+                for i, f in enumerate(faces)
+            ),
+            unsafe_allow_html=True,
+        )
     else:
         st.markdown("No face in view.")
     st.caption(f"{stats['fps']:.0f} frames/s analysed · {stats['ms_per_frame']:.1f} ms per frame")

@@ -13,8 +13,9 @@ st.caption("For people without webcam streaming. The image is processed in memor
 
 source = st.radio("Image from", ["Upload", "Camera snapshot"], horizontal=True)
 if source == "Upload":
-    upload = st.file_uploader("An image with one or more faces",
-                              type=["jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff"])
+    upload = st.file_uploader(
+        "An image with one or more faces", type=["jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff"]
+    )
 else:
     upload = st.camera_input("Take a photo")
 aligned = st.checkbox("The image is already one face crop (as in FER-2013)")
@@ -37,7 +38,8 @@ if upload is not None:
         if not faces:
             st.warning("No face found. Try a frontal, well-lit face, or tick 'already one face crop'.")
         for i, face in enumerate(faces):
-            st.plotly_chart(plots.scores_bar(face, title=f"Face {i + 1}: {face.label} {face.confidence:.2f}"),
-                            key=f"face-{i}")
+            st.plotly_chart(
+                plots.scores_bar(face, title=f"Face {i + 1}: {face.label} {face.confidence:.2f}"), key=f"face-{i}"
+            )
         if faces:
             st.caption(f"{faces[0].latency_ms:.1f} ms for detection and classification")

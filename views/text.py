@@ -18,8 +18,10 @@ if st.button("Score", type="primary") or text:
         st.stop()
     st.html(plots.colour_swatch_html(scores.blended_colour, f"{scores.label} ({scores.confidence:.0%})"))
     st.markdown("**Evidence** (shaded: words that push towards the label; struck: words that push away)")
-    st.html(f"<div style='font-size:1.15rem;line-height:2'>"
-            f"{plots.evidence_html(text, scores.evidence, scores.colour)}</div>")
+    st.html(
+        f"<div style='font-size:1.15rem;line-height:2'>"
+        f"{plots.evidence_html(text, scores.evidence, scores.colour)}</div>"
+    )
     left, right = st.columns(2)
     left.plotly_chart(plots.scores_bar(scores, title="Scores (dair-ai labels)"), key="own")
     right.plotly_chart(plots.mood_bubble(scores), key="bubble")

@@ -13,9 +13,11 @@ from emodash.live.voice import VoiceStream, voice_frame_callback
 from emodash.taxonomy import FER2013
 
 st.title("Together")
-st.caption("Camera, microphone and typed words, fused. Everything is processed in memory and never saved. Each "
-           "modality counts by its model's measured accuracy above chance, and fades when it has not been heard from "
-           "for a few seconds (half-life 3 s, gone after 15 s).")
+st.caption(
+    "Camera, microphone and typed words, fused. Everything is processed in memory and never saved. Each "
+    "modality counts by its model's measured accuracy above chance, and fades when it has not been heard from "
+    "for a few seconds (half-life 3 s, gone after 15 s)."
+)
 
 try:
     ice_servers = settings.ice_servers()
@@ -26,17 +28,20 @@ except ValueError as exc:
 if "fusion" not in st.session_state:
     st.session_state.fusion = Fusion.from_registry()
     st.session_state.together_faces = ScoreTimeline(FER2013)
-    st.session_state.together_voice = VoiceStream(speech_model(), on_scores=st.session_state.fusion.update)
+    st.session_state.together_voice = VoiceStream(speech_model().session(), on_scores=st.session_state.fusion.update)
 fusion: Fusion = st.session_state.fusion
 
 media, panel = st.columns([3, 2])
 with media:
     ctx = webrtc_streamer(
-        key="together", mode=WebRtcMode.SENDRECV, rtc_configuration={"iceServers": ice_servers},
+        key="together",
+        mode=WebRtcMode.SENDRECV,
+        rtc_configuration={"iceServers": ice_servers},
         media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": True},
         video_frame_callback=face_frame_callback(face_pipeline(), st.session_state.together_faces, fusion.update),
         audio_frame_callback=voice_frame_callback(st.session_state.together_voice),
-        async_processing=True)
+        async_processing=True,
+    )
     words = st.text_input("Say it in words too", placeholder="type a sentence and press Enter")
     if words:
         try:
@@ -55,8 +60,10 @@ def fused_panel() -> None:
     for flag in state.flags:
         st.warning(f"**{flag.kind}**: {flag.explanation}")
     st.plotly_chart(plots.fusion_shares(state), key="shares")
-    st.plotly_chart(plots.va_bubble(state.valence_arousal, state.colour, float(state.canonical.max()), "Fused state"),
-                    key="fused-bubble")
+    st.plotly_chart(
+        plots.va_bubble(state.valence_arousal, state.colour, float(state.canonical.max()), "Fused state"),
+        key="fused-bubble",
+    )
     st.caption("skills: " + ", ".join(f"{m} {s:.2f}" for m, s in fusion.skills.items()))
 
 

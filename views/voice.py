@@ -42,13 +42,17 @@ with upload:
 with stream:
     st.caption("Scores every 1.5 s over the last 3 s of speech; silence reads as silence.")
     if "voice_stream" not in st.session_state:
-        st.session_state.voice_stream = VoiceStream(model)
+        st.session_state.voice_stream = VoiceStream(model.session())
     voice: VoiceStream = st.session_state.voice_stream
     try:
-        ctx = webrtc_streamer(key="voice", mode=WebRtcMode.SENDRECV,
-                              rtc_configuration={"iceServers": settings.ice_servers()},
-                              media_stream_constraints={"video": False, "audio": True},
-                              audio_frame_callback=voice_frame_callback(voice), async_processing=True)
+        ctx = webrtc_streamer(
+            key="voice",
+            mode=WebRtcMode.SENDRECV,
+            rtc_configuration={"iceServers": settings.ice_servers()},
+            media_stream_constraints={"video": False, "audio": True},
+            audio_frame_callback=voice_frame_callback(voice),
+            async_processing=True,
+        )
     except ValueError as exc:
         st.error(f"Cannot start streaming: {exc}")
         st.stop()
@@ -64,12 +68,23 @@ with stream:
             return
         last = readings[-1]
         if last.voiced:
-            st.markdown(f"<span style='color:{last.scores.colour};font-weight:600'>voice: {last.scores.label} "
-                        f"{last.scores.confidence:.2f}</span>", unsafe_allow_html=True)
+            st.markdown(
+                f"<span style='color:{last.scores.colour};font-weight:600'>voice: {last.scores.label} "
+                f"{last.scores.confidence:.2f}</span>",
+                unsafe_allow_html=True,
+            )
         else:
             st.markdown("silence")
-        st.caption(f"level {last.level_db:.0f} dBFS · {last.compute_ms:.0f} ms per window · real-time factor "
-                   f"{voice.real_time_factor():.3f}")
+        session = voice.model
+        adaptation = (
+            "adapted to your voice"
+            if session.adapted
+            else f"adapting to your voice: {session.stats.count}/{session.stats.min_count} windows heard"
+        )
+        st.caption(
+            f"level {last.level_db:.0f} dBFS · {last.compute_ms:.0f} ms per window · real-time factor "
+            f"{voice.real_time_factor():.3f} · {adaptation}"
+        )
         voiced = [r for r in readings if r.voiced]
         if voiced:
             st.plotly_chart(plots.scores_bar(voiced[-1].scores, title="Latest voiced window"), key="voice-latest")

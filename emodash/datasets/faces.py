@@ -22,8 +22,9 @@ def read_image_folders(root: str | Path, label_set: LabelSet = FER2013) -> Datas
     folders = sorted(d for d in r.iterdir() if d.is_dir())
     unknown = [d.name for d in folders if d.name not in label_set.names]
     if unknown:
-        raise InputError(f"{r}: class folders {unknown} are not labels of {label_set.name!r} "
-                         f"({', '.join(label_set.names)})")
+        raise InputError(
+            f"{r}: class folders {unknown} are not labels of {label_set.name!r} ({', '.join(label_set.names)})"
+        )
     paths, labels = [], []
     for d in folders:
         files = sorted(f for f in d.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES)
@@ -31,5 +32,12 @@ def read_image_folders(root: str | Path, label_set: LabelSet = FER2013) -> Datas
         labels += [d.name] * len(files)
     if not paths:
         raise InputError(f"{r}: no images in class folders (expected {r}/<label>/*.jpg)")
-    return Dataset(r.name, "face", paths, np.array(labels, dtype=object), label_set,
-                   groups=pd.DataFrame(index=range(len(paths))), meta={"path": str(r)})
+    return Dataset(
+        r.name,
+        "face",
+        paths,
+        np.array(labels, dtype=object),
+        label_set,
+        groups=pd.DataFrame(index=range(len(paths))),
+        meta={"path": str(r)},
+    )

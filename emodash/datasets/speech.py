@@ -20,15 +20,26 @@ def parse_ravdess_name(name: str) -> dict[str, object]:
     """Fields of a RAVDESS file stem such as '03-01-06-02-01-02-05' (an `InputError` names a malformed one)."""
     m = _NAME.match(Path(name).stem)
     if not m:
-        raise InputError(f"{name}: not a RAVDESS file name (modality-channel-emotion-intensity-statement-"
-                         "repetition-actor, e.g. 03-01-06-02-01-02-05.wav)")
+        raise InputError(
+            f"{name}: not a RAVDESS file name (modality-channel-emotion-intensity-statement-"
+            "repetition-actor, e.g. 03-01-06-02-01-02-05.wav)"
+        )
     modality, channel, emotion, intensity, statement, repetition, actor = map(int, m.groups())
     if not 1 <= emotion <= 8 or intensity not in (1, 2) or statement not in (1, 2):
-        raise InputError(f"{name}: emotion {emotion:02d}, intensity {intensity:02d} or statement {statement:02d} "
-                         "is out of RAVDESS's range")
-    return {"modality": modality, "channel": "speech" if channel == 1 else "song", "emotion": RAVDESS.names[emotion - 1],
-            "intensity": "normal" if intensity == 1 else "strong", "statement": statement, "repetition": repetition,
-            "actor": actor, "gender": "male" if actor % 2 else "female"}
+        raise InputError(
+            f"{name}: emotion {emotion:02d}, intensity {intensity:02d} or statement {statement:02d} "
+            "is out of RAVDESS's range"
+        )
+    return {
+        "modality": modality,
+        "channel": "speech" if channel == 1 else "song",
+        "emotion": RAVDESS.names[emotion - 1],
+        "intensity": "normal" if intensity == 1 else "strong",
+        "statement": statement,
+        "repetition": repetition,
+        "actor": actor,
+        "gender": "male" if actor % 2 else "female",
+    }
 
 
 def read_ravdess(root: str | Path) -> Dataset:
@@ -44,5 +55,12 @@ def read_ravdess(root: str | Path) -> Dataset:
         raise InputError(f"{r}: no .wav or .flac files")
     rows = [parse_ravdess_name(p.name) for p in files]
     groups = pd.DataFrame(rows).drop(columns=["emotion", "modality"])
-    return Dataset(r.name, "speech", files, np.array([row["emotion"] for row in rows], dtype=object), RAVDESS,
-                   groups=groups, meta={"path": str(r), "sample_rate": "any (decoded to 16 kHz mono)"})
+    return Dataset(
+        r.name,
+        "speech",
+        files,
+        np.array([row["emotion"] for row in rows], dtype=object),
+        RAVDESS,
+        groups=groups,
+        meta={"path": str(r), "sample_rate": "any (decoded to 16 kHz mono)"},
+    )

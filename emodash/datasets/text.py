@@ -32,8 +32,10 @@ def read_semicolon_text(path: str | Path, label_set: LabelSet = DAIRAI) -> Datas
         texts.append(text.strip())
         labels.append(label)
     if bad:
-        raise InputError(f"{p}: {len(bad)} line(s) are not `text;label` with a label in "
-                         f"{', '.join(label_set.names)} (first at line {bad[0]})")
+        raise InputError(
+            f"{p}: {len(bad)} line(s) are not `text;label` with a label in "
+            f"{', '.join(label_set.names)} (first at line {bad[0]})"
+        )
     if not texts:
         raise InputError(f"{p}: no examples (expected lines of `text;label`)")
     return Dataset(p.stem, "text", texts, np.array(labels, dtype=object), label_set, meta={"path": str(p)})

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from emodash.errors import InputError
+from emodash.inference.base import ProbabilityPredictor
 from emodash.inference.face_detection import HaarDetector, MediaPipeDetector
 from emodash.inference.scores import Box, Scores
 from emodash.taxonomy import FER2013
@@ -42,7 +43,7 @@ def preprocess(crops: Sequence[np.ndarray]) -> np.ndarray:
     return (out / 255.0 - 0.5) * 2.0
 
 
-class FaceEmotionClassifier:
+class FaceEmotionClassifier(ProbabilityPredictor):
     """mini-Xception (FER-2013, 7 classes) through LiteRT: about 0.5 ms a face on one core, no TensorFlow import."""
 
     modality = "face"
@@ -72,22 +73,13 @@ class FaceEmotionClassifier:
             self._interpreter.invoke()
             return self._interpreter.get_tensor(self._output).copy()
 
-    def predict(self, sample: np.ndarray) -> Scores:
-        return self.predict_batch([sample])[0]
-
-    def predict_batch(self, samples: Sequence[np.ndarray]) -> list[Scores]:
-        start = time.perf_counter()
-        probs = self.probabilities(samples)
-        each = (time.perf_counter() - start) * 1e3 / max(1, len(samples))
-        return [Scores(self.label_set, p, self.modality, self.model_id, each) for p in probs]
-
 
 def crop_box(frame: np.ndarray, box: Box, margin: float = 0.1) -> np.ndarray:
     """The box grown by `margin` of its size on each side (FER-2013 crops show a little forehead and chin)."""
     x, y, w, h = box
     dx, dy = int(w * margin), int(h * margin)
     height, width = frame.shape[:2]
-    return frame[max(0, y - dy):min(height, y + h + dy), max(0, x - dx):min(width, x + w + dx)]
+    return frame[max(0, y - dy) : min(height, y + h + dy), max(0, x - dx) : min(width, x + w + dx)]
 
 
 class FacePipeline:

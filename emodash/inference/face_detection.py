@@ -68,8 +68,9 @@ class MediaPipeDetector:
     name = "mediapipe"
 
     def __init__(self, model_selection: int = 0, min_confidence: float = 0.5) -> None:
-        self._detector = _import_mediapipe_face_detection().FaceDetection(model_selection=model_selection,
-                                                      min_detection_confidence=min_confidence)
+        self._detector = _import_mediapipe_face_detection().FaceDetection(
+            model_selection=model_selection, min_detection_confidence=min_confidence
+        )
 
     def detect(self, bgr: np.ndarray) -> list[Box]:
         height, width = bgr.shape[:2]

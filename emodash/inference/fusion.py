@@ -120,9 +120,17 @@ class Fusion:
         contributions = []
         for modality, (scores, at) in sorted(latest.items()):
             age = max(0.0, now - at)
-            contributions.append(Contribution(
-                modality, scores.label, taxonomy.to_canonical(scores.probs, scores.label_set), scores.valence_arousal,
-                age, self.skills.get(modality, 0.0), self.freshness(age)))
+            contributions.append(
+                Contribution(
+                    modality,
+                    scores.label,
+                    taxonomy.to_canonical(scores.probs, scores.label_set),
+                    scores.valence_arousal,
+                    age,
+                    self.skills.get(modality, 0.0),
+                    self.freshness(age),
+                )
+            )
         weights = np.array([c.weight for c in contributions])
         if weights.sum() <= 0:
             return FusedState(np.zeros(len(taxonomy.CANONICAL)), (0.0, 0.0), tuple(contributions))
@@ -138,18 +146,28 @@ def disagreements(contributions: list[Contribution]) -> tuple[Flag, ...]:
     voice or face is the classic sarcasm pattern, flagged as a possibility, not a verdict."""
     flags = []
     for i, a in enumerate(contributions):
-        for b in contributions[i + 1:]:
+        for b in contributions[i + 1 :]:
             va, vb = a.valence_arousal[0], b.valence_arousal[0]
             if min(abs(va), abs(vb)) < CLEAR_VALENCE or np.sign(va) == np.sign(vb):
                 continue
             words, other = (a, b) if a.modality == "text" else (b, a) if b.modality == "text" else (None, None)
             if words is not None and words.valence_arousal[0] > 0 and other.valence_arousal[1] > 0.3:
-                flags.append(Flag("possible sarcasm", (words.modality, other.modality),
-                                  f"positive words ({words.label}) but the {NOUNS.get(other.modality, other.modality)} reads "
-                                  f"{other.label}: the tone contradicts the words"))
+                flags.append(
+                    Flag(
+                        "possible sarcasm",
+                        (words.modality, other.modality),
+                        f"positive words ({words.label}) but the {NOUNS.get(other.modality, other.modality)} reads "
+                        f"{other.label}: the tone contradicts the words",
+                    )
+                )
             else:
                 na, nb = NOUNS.get(a.modality, a.modality), NOUNS.get(b.modality, b.modality)
-                flags.append(Flag("mixed signals", (a.modality, b.modality),
-                                  f"the {na} reads {a.label} (valence {va:+.2f}) but the {nb} reads {b.label} "
-                                  f"(valence {vb:+.2f})"))
+                flags.append(
+                    Flag(
+                        "mixed signals",
+                        (a.modality, b.modality),
+                        f"the {na} reads {a.label} (valence {va:+.2f}) but the {nb} reads {b.label} "
+                        f"(valence {vb:+.2f})",
+                    )
+                )
     return tuple(flags)

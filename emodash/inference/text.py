@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from emodash.errors import InputError
+from emodash.inference.base import ProbabilityPredictor
 from emodash.inference.scores import Scores
 from emodash.models import storage
 from emodash.taxonomy import get_label_set
@@ -33,8 +34,9 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-class TextEmotionModel:
-    """Loads a model folder written by `emodash.models.text_tfidf.train` (JSON + arrays; no pickle)."""
+class TextEmotionModel(ProbabilityPredictor):
+    """Loads a model folder written by `emodash.models.text_tfidf.train` (JSON + arrays; no pickle). `predict` adds
+    per-token evidence; `predict_batch` scores many texts in one vectorised pass, without evidence."""
 
     modality = "text"
 
@@ -76,10 +78,3 @@ class TextEmotionModel:
         evidence = self.evidence(sample, int(np.argmax(probs)))
         ms = (time.perf_counter() - start) * 1e3
         return Scores(self.label_set, probs, self.modality, self.model_id, ms, evidence=evidence)
-
-    def predict_batch(self, samples: Sequence[str]) -> list[Scores]:
-        """Scores for many texts in one vectorised pass (no per-token evidence: use `predict` for that)."""
-        start = time.perf_counter()
-        probs = self.probabilities(samples)
-        each = (time.perf_counter() - start) * 1e3 / max(1, len(samples))
-        return [Scores(self.label_set, p, self.modality, self.model_id, each) for p in probs]

@@ -57,5 +57,8 @@ class ScoreTimeline:
         if len(rows) < 2:
             return {"fps": 0.0, "ms_per_frame": rows[0][3] if rows else 0.0, "faces": rows[-1][2] if rows else 0}
         span = rows[-1][0] - rows[0][0]
-        return {"fps": (len(rows) - 1) / span if span > 0 else 0.0,
-                "ms_per_frame": float(np.median([r[3] for r in rows])), "faces": rows[-1][2]}
+        return {
+            "fps": (len(rows) - 1) / span if span > 0 else 0.0,
+            "ms_per_frame": float(np.median([r[3] for r in rows])),
+            "faces": rows[-1][2],
+        }

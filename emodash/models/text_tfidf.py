@@ -43,21 +43,39 @@ def train(train_path: Path, val_path: Path, out: Path, seed: int = 0, cv_folds: 
     for C, cw in itertools.product(GRID["C"], GRID["class_weight"]):
         pipe = make_pipeline_for(C, cw, seed).fit(tr.samples, tr.labels)
         pred = pipe.predict(va.samples)
-        grid.append({"C": C, "class_weight": cw, "val_accuracy": accuracy_score(va.labels, pred),
-                     "val_macro_f1": f1_score(va.labels, pred, average="macro")})
-        log(f"  C={C:<5g} class_weight={str(cw):<8} val acc {grid[-1]['val_accuracy']:.4f} "
-            f"macro-F1 {grid[-1]['val_macro_f1']:.4f}")
+        grid.append(
+            {
+                "C": C,
+                "class_weight": cw,
+                "val_accuracy": accuracy_score(va.labels, pred),
+                "val_macro_f1": f1_score(va.labels, pred, average="macro"),
+            }
+        )
+        log(
+            f"  C={C:<5g} class_weight={str(cw):<8} val acc {grid[-1]['val_accuracy']:.4f} "
+            f"macro-F1 {grid[-1]['val_macro_f1']:.4f}"
+        )
     best = max(grid, key=lambda g: (g["val_macro_f1"], g["val_accuracy"]))
     labels = list(DAIRAI.names)
-    cv = cross_validate(make_pipeline_for(best["C"], best["class_weight"], seed), tr.samples, tr.labels,
-                        cv=StratifiedKFold(cv_folds, shuffle=True, random_state=seed),
-                        scoring=("accuracy", "f1_macro")) if cv_folds > 1 else None
+    cv = (
+        cross_validate(
+            make_pipeline_for(best["C"], best["class_weight"], seed),
+            tr.samples,
+            tr.labels,
+            cv=StratifiedKFold(cv_folds, shuffle=True, random_state=seed),
+            scoring=("accuracy", "f1_macro"),
+        )
+        if cv_folds > 1
+        else None
+    )
     pipe = make_pipeline_for(best["C"], best["class_weight"], seed).fit(tr.samples, tr.labels)
     vec, lr = pipe[0], pipe[-1]
     order = [list(lr.classes_).index(lab) for lab in labels]  # store rows in the label set's order
     pred = pipe.predict(va.samples)
     metrics = {
-        "model_id": MODEL_ID, "modality": "text", "label_set": DAIRAI.name,
+        "model_id": MODEL_ID,
+        "modality": "text",
+        "label_set": DAIRAI.name,
         "data": {"train": str(train_path), "val": str(val_path), "n_train": len(tr), "n_val": len(va)},
         "split": "dair-ai train (fit) / val (model selection and report); the official test split is kept back",
         "params": {"C": best["C"], "class_weight": best["class_weight"], **VECTORIZER, "seed": seed},
@@ -66,20 +84,36 @@ def train(train_path: Path, val_path: Path, out: Path, seed: int = 0, cv_folds: 
         "val_f1_per_class": [round(v, 4) for v in f1_score(va.labels, pred, average=None, labels=labels)],
         "val_support": [int((va.labels == lab).sum()) for lab in labels],
         "val_confusion": confusion_matrix(va.labels, pred, labels=labels).tolist(),
-        "train_cv": None if cv is None else {
-            "folds": cv_folds, "accuracy_mean": round(float(np.mean(cv["test_accuracy"])), 4),
+        "train_cv": None
+        if cv is None
+        else {
+            "folds": cv_folds,
+            "accuracy_mean": round(float(np.mean(cv["test_accuracy"])), 4),
             "accuracy_sd": round(float(np.std(cv["test_accuracy"])), 4),
             "macro_f1_mean": round(float(np.mean(cv["test_f1_macro"])), 4),
-            "macro_f1_sd": round(float(np.std(cv["test_f1_macro"])), 4)},
+            "macro_f1_sd": round(float(np.std(cv["test_f1_macro"])), 4),
+        },
         "grid": [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in g.items()} for g in grid],
         "n_features": len(vec.vocabulary_),
         "train_seconds": round(time.time() - start, 1),
     }
     vocabulary = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
-    spec = {"model_id": MODEL_ID, "label_set": DAIRAI.name, "labels": labels,
-            "vectorizer": {k: v for k, v in VECTORIZER.items() if k not in FIT_ONLY}, "vocabulary": vocabulary}
-    storage.save_model(out, spec, {"idf": vec.idf_.astype(np.float64), "coef": lr.coef_[order].astype(np.float64),
-                                   "intercept": lr.intercept_[order].astype(np.float64)})
+    spec = {
+        "model_id": MODEL_ID,
+        "label_set": DAIRAI.name,
+        "labels": labels,
+        "vectorizer": {k: v for k, v in VECTORIZER.items() if k not in FIT_ONLY},
+        "vocabulary": vocabulary,
+    }
+    storage.save_model(
+        out,
+        spec,
+        {
+            "idf": vec.idf_.astype(np.float64),
+            "coef": lr.coef_[order].astype(np.float64),
+            "intercept": lr.intercept_[order].astype(np.float64),
+        },
+    )
     (out / storage.METRICS_FILE).write_text(json.dumps(metrics, indent=1) + "\n", encoding="utf-8")
     (out / storage.CARD_FILE).write_text(model_card(metrics), encoding="utf-8")
     return metrics
@@ -88,37 +122,43 @@ def train(train_path: Path, val_path: Path, out: Path, seed: int = 0, cv_folds: 
 def model_card(m: dict) -> str:
     labels = list(DAIRAI.names)
     cv = m["train_cv"]
-    cv_line = (f"- {cv['folds']}-fold stratified CV on train (chosen settings; no val data): accuracy "
-               f"{cv['accuracy_mean']:.4f} ± {cv['accuracy_sd']:.4f}, macro-F1 {cv['macro_f1_mean']:.4f} ± "
-               f"{cv['macro_f1_sd']:.4f}" if cv else "- CV on train: not run")
-    grid = markdown_table(["C", "class_weight", "val accuracy", "val macro-F1"],
-                          [[g["C"], g["class_weight"], f"{g['val_accuracy']:.4f}", f"{g['val_macro_f1']:.4f}"]
-                           for g in m["grid"]])
-    return f"""# Model card: {m['model_id']} (text emotion, 6 classes)
+    cv_line = (
+        f"- {cv['folds']}-fold stratified CV on train (chosen settings; no val data): accuracy "
+        f"{cv['accuracy_mean']:.4f} ± {cv['accuracy_sd']:.4f}, macro-F1 {cv['macro_f1_mean']:.4f} ± "
+        f"{cv['macro_f1_sd']:.4f}"
+        if cv
+        else "- CV on train: not run"
+    )
+    grid = markdown_table(
+        ["C", "class_weight", "val accuracy", "val macro-F1"],
+        [[g["C"], g["class_weight"], f"{g['val_accuracy']:.4f}", f"{g['val_macro_f1']:.4f}"] for g in m["grid"]],
+    )
+    return f"""# Model card: {m["model_id"]} (text emotion, 6 classes)
 
-TF-IDF (unigrams seen in at least 2 training texts, sublinear tf, {m['n_features']:,} terms) + multinomial logistic regression, trained by emodash.
+TF-IDF (unigrams seen in at least 2 training texts, sublinear tf, {m["n_features"]:,} terms) + multinomial
+logistic regression, trained by emodash.
 
 ## Data and split
-- Data: dair-ai "emotion" (CARER, Saravia et al. 2018), English tweets, labels {', '.join(labels)}; for research and
+- Data: dair-ai "emotion" (CARER, Saravia et al. 2018), English tweets, labels {", ".join(labels)}; for research and
   education only (no text is shipped: only the learnt weights and the vocabulary of single words that occur in at
   least two training texts).
-- Fit on `train.txt` ({m['data']['n_train']:,} lines); `C` and class weights chosen on `val.txt`
-  ({m['data']['n_val']:,} lines) by macro-F1. The official test split is kept back and was never used.
+- Fit on `train.txt` ({m["data"]["n_train"]:,} lines); `C` and class weights chosen on `val.txt`
+  ({m["data"]["n_val"]:,} lines) by macro-F1. The official test split is kept back and was never used.
 - Because val chose the settings, the val figures are slightly optimistic; the CV figure on train is not.
 
 ## Scores
-- **Val accuracy {m['val_accuracy']:.4f}, macro-F1 {m['val_macro_f1']:.4f}** (C={m['params']['C']:g},
-  class_weight={m['params']['class_weight']})
+- **Val accuracy {m["val_accuracy"]:.4f}, macro-F1 {m["val_macro_f1"]:.4f}** (C={m["params"]["C"]:g},
+  class_weight={m["params"]["class_weight"]})
 {cv_line}
 - Published anchor: fine-tuned DistilBERT about 0.93 accuracy.
 
 Per class on val:
 
-{per_class_table(labels, m['val_f1_per_class'], m['val_support'])}
+{per_class_table(labels, m["val_f1_per_class"], m["val_support"])}
 
 Confusion matrix on val:
 
-{confusion_table(labels, m['val_confusion'])}
+{confusion_table(labels, m["val_confusion"])}
 
 Model selection on val:
 
@@ -131,7 +171,7 @@ Model selection on val:
 
 ## Files and retraining
 - `model.json` (vocabulary, labels, settings) and `weights.npz` (idf, coefficients, intercepts): no pickle.
-- Rebuild with the same numbers (seed {m['params']['seed']}, about {m['train_seconds']:.0f} s on 2 cores):
+- Rebuild with the same numbers (seed {m["params"]["seed"]}, about {m["train_seconds"]:.0f} s on 2 cores):
 
       emodash train text
 """
