@@ -29,11 +29,11 @@ for modality in registry.modalities():
         {
             "modality": modality,
             "model": info.model_id,
-            "what": info.description,
-            "labels": ", ".join(info.label_set.names),
             "accuracy": head["accuracy"],
             "macro-F1": head["macro_f1"],
             "measured on": head["split"],
+            "what": info.description,
+            "labels": ", ".join(info.label_set.names),
         }
     )
 st.dataframe(

@@ -15,11 +15,11 @@ st.caption("Say a sentence with feeling. Audio is processed in memory on this se
 model = speech_model()
 
 
-def show(scores) -> None:
+def show(scores, key: str) -> None:
     st.html(plots.colour_swatch_html(scores.blended_colour, f"{scores.label} ({scores.confidence:.0%})"))
     left, right = st.columns(2)
-    left.plotly_chart(plots.scores_bar(scores, title="Scores (RAVDESS labels)"), key=f"bar-{id(scores)}")
-    right.plotly_chart(plots.mood_bubble(scores, title="How it sounds"), key=f"bubble-{id(scores)}")
+    left.plotly_chart(plots.scores_bar(scores, title="Scores (RAVDESS labels)"), key=f"{key}-bar")
+    right.plotly_chart(plots.mood_bubble(scores, title="How it sounds"), key=f"{key}-bubble")
     st.caption(f"model `{scores.model_id}` · {scores.latency_ms:.0f} ms")
 
 
@@ -28,7 +28,7 @@ with record:
     clip = st.audio_input("Record a sentence (2-5 s works best)")
     if clip is not None:
         try:
-            show(model.predict(check_speech(decode_audio(clip.getvalue(), "recording"), "recording")))
+            show(model.predict(check_speech(decode_audio(clip.getvalue(), "recording"), "recording")), "record")
         except InputError as exc:
             st.error(str(exc))
 with upload:
@@ -36,7 +36,7 @@ with upload:
     if file is not None:
         st.audio(file)
         try:
-            show(model.predict(check_speech(decode_audio(file.getvalue(), file.name), file.name)))
+            show(model.predict(check_speech(decode_audio(file.getvalue(), file.name), file.name)), "upload")
         except InputError as exc:
             st.error(str(exc))
 with stream:

@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import RandomForestClassifier
+from sklearn.ensemble import RandomForestClassifier, VotingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, confusion_matrix, f1_score
 from sklearn.neural_network import MLPClassifier
@@ -43,13 +43,24 @@ def classical_candidates(seed: int) -> dict[str, Callable[[], Pipeline]]:
     def pipe(make_clf):
         return lambda: Pipeline([("scale", StandardScaler()), ("clf", make_clf())])
 
+    def logreg():
+        return LogisticRegression(C=0.01, max_iter=5000, random_state=seed)
+
+    def mlp():
+        return MLPClassifier((256,), alpha=1.0, max_iter=600, random_state=seed)
+
+    def svm():
+        return CalibratedClassifierCV(SVC(C=3.0, gamma="scale", random_state=seed), ensemble=False, cv=5)
+
+    def vote():
+        return VotingClassifier([("lr", logreg()), ("svm", svm()), ("mlp", mlp())], voting="soft")
+
     return {
-        "logreg": pipe(lambda: LogisticRegression(C=0.01, max_iter=5000, random_state=seed)),
-        "mlp": pipe(lambda: MLPClassifier((256,), alpha=1.0, max_iter=600, random_state=seed)),
-        "svm-rbf": pipe(
-            lambda: CalibratedClassifierCV(SVC(C=3.0, gamma="scale", random_state=seed), ensemble=False, cv=5)
-        ),
+        "logreg": pipe(logreg),
+        "mlp": pipe(mlp),
+        "svm-rbf": pipe(svm),
         "random-forest": pipe(lambda: RandomForestClassifier(500, n_jobs=-1, random_state=seed)),
+        "vote-lr-svm-mlp": pipe(vote),
     }
 
 
