@@ -102,7 +102,7 @@ def predict_speech(files: list[str], as_json: bool) -> int:
     return 1 if failed else 0
 
 
-def listen(seconds: float, as_json: bool) -> int:
+def listen(seconds: float, as_json: bool, adapt: bool) -> int:
     """Record from the local microphone in `seconds` chunks and score each, until Ctrl+C."""
     from emodash.audio import SAMPLE_RATE, check_speech
 
@@ -116,7 +116,9 @@ def listen(seconds: float, as_json: bool) -> int:
             "PortAudio is not installed (Debian: apt-get install libportaudio2); use the dashboard's "
             "Voice page to record in the browser, or `emodash predict speech FILE`"
         ) from None
-    model = registry.load_predictor("speech").session()  # one speaker: adapts to the voice after 8 chunks
+    model = registry.load_predictor("speech")
+    if adapt:  # one speaker: the speaker-adaptive model after 20 chunks (see the model card's caveat)
+        model = model.session()
     print(f"listening in {seconds:g} s chunks; Ctrl+C to stop", file=sys.stderr)
     try:
         while True:
@@ -214,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     lis = sub.add_parser("listen", help="score the local microphone continuously (needs PortAudio and a microphone)")
     lis.add_argument("--seconds", type=float, default=3.0, help="length of each scored chunk")
     lis.add_argument("--json", action="store_true", help="one JSON object per line")
+    lis.add_argument("--adapt", action="store_true", help="adapt to the speaker after 20 chunks (experimental)")
 
     train = sub.add_parser("train", help="rebuild a shipped model").add_subparsers(dest="modality", required=True)
     tt = train.add_parser("text", help="TF-IDF + logistic regression on dair-ai (about a minute)")
@@ -244,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "predict":
             return predict_text(_texts(args.text), args.json)
         if args.command == "listen":
-            return listen(args.seconds, args.json)
+            return listen(args.seconds, args.json, args.adapt)
         if args.command == "train" and args.modality == "speech":
             return train_speech(
                 args.data or settings.data_root(), args.out or registry.active_model("speech").folder, not args.no_cnn

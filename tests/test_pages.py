@@ -61,3 +61,9 @@ def test_together_page_fuses_typed_words_and_explains_the_weights():
     assert not at.exception
     assert any("together: happiness" in h.proto.body for h in at.get("html"))
     assert any(c.value.startswith("skills: face") for c in at.caption)
+
+
+def test_voice_adaptation_is_opt_in():
+    with mock.patch("streamlit_webrtc.component.get_this_session_info", return_value=None):
+        at = run_page("views/voice.py")
+    assert at.toggle[0].label.startswith("Adapt to my voice") and at.toggle[0].value is False

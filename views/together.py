@@ -28,7 +28,7 @@ except ValueError as exc:
 if "fusion" not in st.session_state:
     st.session_state.fusion = Fusion.from_registry()
     st.session_state.together_faces = ScoreTimeline(FER2013)
-    st.session_state.together_voice = VoiceStream(speech_model().session(), on_scores=st.session_state.fusion.update)
+    st.session_state.together_voice = VoiceStream(speech_model(), on_scores=st.session_state.fusion.update)
 fusion: Fusion = st.session_state.fusion
 
 media, panel = st.columns([3, 2])

@@ -56,6 +56,8 @@ class SpeechEmotionModel(ProbabilityPredictor):
     """Scores an utterance (mono float32, 16 kHz) over RAVDESS's 8 emotions; librosa warmed up at load.
 
     `predict` is speaker-independent; `session()` gives a per-speaker predictor that adapts to the voice it hears.
+    Adaptation is opt-in: statistics from speech that is mostly one emotion (a calm first minute, say) shift the
+    features and can score below the speaker-independent model (RAVDESS: about 0.40 with neutral/calm-only stats).
     """
 
     modality = "speech"
@@ -79,7 +81,7 @@ class SpeechEmotionModel(ProbabilityPredictor):
             check_speech(s)
         return self.pipeline.predict_proba(list(signals))
 
-    def session(self, min_count: int = 8) -> SpeakerSession:
+    def session(self, min_count: int = 20) -> SpeakerSession:
         return SpeakerSession(self, min_count)
 
 
@@ -90,7 +92,7 @@ class SpeakerSession:
     modality = "speech"
     label_set = RAVDESS
 
-    def __init__(self, model: SpeechEmotionModel, min_count: int = 8):
+    def __init__(self, model: SpeechEmotionModel, min_count: int = 20):
         from emodash.features.speaker import RunningSpeakerStats
 
         self.model = model
