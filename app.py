@@ -18,10 +18,16 @@ pages = {
     ],
 }
 
+try:  # settings are read here once, so that a wrong one is a message on every page, not a traceback
+    active = {modality: registry.active_model(modality) for modality in registry.modalities()}
+    settings.face_detector()
+except ValueError as exc:
+    st.error(f"A setting needs fixing: {exc}")
+    st.stop()
+
 with st.sidebar:
     st.caption("Active models")
-    for modality in registry.modalities():
-        info = registry.active_model(modality)
+    for modality, info in active.items():
         st.markdown(f"**{modality}**: `{info.model_id}`")
     root = settings.data_root()
     st.caption(f"Data root (`EMODASH_DATA`): `{root}`" + ("" if root.is_dir() else " (not found)"))

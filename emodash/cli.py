@@ -259,6 +259,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "evaluate":
             return evaluate_face(args.data or settings.data_root())
         return list_models(args.json)
-    except (InputError, KeyError, ValueError, FileNotFoundError) as exc:
+    except (InputError, ValueError, FileNotFoundError) as exc:
         print(f"emodash: error: {exc}", file=sys.stderr)
         return 2

@@ -70,3 +70,10 @@ def test_models_lists_each_modality_with_its_measured_score():
 def test_usage_errors_are_messages_not_tracebacks(args):
     r = emodash(*args)
     assert r.returncode == 2 and "usage:" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_an_unknown_model_setting_is_a_message(monkeypatch):
+    monkeypatch.setenv("EMODASH_TEXT_MODEL", "nope")
+    r = emodash("predict", "text", "hello there")
+    assert r.returncode == 2 and "EMODASH_TEXT_MODEL='nope' is not one of text-tfidf-lr" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -67,3 +67,11 @@ def test_voice_adaptation_is_opt_in():
     with mock.patch("streamlit_webrtc.component.get_this_session_info", return_value=None):
         at = run_page("views/voice.py")
     assert at.toggle[0].label.startswith("Adapt to my voice") and at.toggle[0].value is False
+
+
+@pytest.mark.parametrize("variable, value", [("EMODASH_TEXT_MODEL", "nope"), ("EMODASH_FACE_DETECTOR", "dlib")])
+def test_a_wrong_setting_is_a_message_on_every_page(monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    at = AppTest.from_file("app.py", default_timeout=60)
+    at.run()
+    assert not at.exception and variable in at.error[0].value

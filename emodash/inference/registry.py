@@ -109,7 +109,7 @@ def active_model(modality: str) -> ModelInfo:
     for info in MODELS[modality]:
         if wanted in (None, "", info.model_id):
             return info
-    raise KeyError(
+    raise ValueError(
         f"EMODASH_{modality.upper()}_MODEL={wanted!r} is not one of {', '.join(i.model_id for i in MODELS[modality])}"
     )
 

@@ -14,6 +14,11 @@ from emodash.inference.scores import Scores
 from emodash.taxonomy import LabelSet
 
 
+def largest_face(faces: Sequence[Scores]) -> Scores | None:
+    """The face with the largest box (the one nearest the camera), or None for no face."""
+    return max(faces, key=lambda s: s.box[2] * s.box[3] if s.box else 0, default=None)
+
+
 class ScoreTimeline:
     """Keeps each frame's scores for the last `window_s` seconds; safe to write from one thread and read from another.
 
@@ -29,7 +34,7 @@ class ScoreTimeline:
 
     def add(self, faces: Sequence[Scores], now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
-        main = max(faces, key=lambda s: s.box[2] * s.box[3] if s.box else 0, default=None)
+        main = largest_face(faces)
         latency = faces[0].latency_ms if faces else 0.0
         with self._lock:
             self._rows.append((now, None if main is None else main.probs, len(faces), latency))

@@ -9,7 +9,7 @@ import av
 from emodash.annotate import draw_faces
 from emodash.inference.face import FacePipeline
 from emodash.inference.scores import Scores
-from emodash.live.timeline import ScoreTimeline
+from emodash.live.timeline import ScoreTimeline, largest_face
 
 
 def face_frame_callback(
@@ -22,8 +22,9 @@ def face_frame_callback(
         image = frame.to_ndarray(format="bgr24")
         faces = pipeline.analyze(image)
         timeline.add(faces)
-        if faces and on_scores is not None:
-            on_scores(max(faces, key=lambda s: s.box[2] * s.box[3]))
+        main = largest_face(faces)
+        if main is not None and on_scores is not None:
+            on_scores(main)
         return av.VideoFrame.from_ndarray(draw_faces(image, faces), format="bgr24")
 
     return callback
