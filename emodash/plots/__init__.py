@@ -1,4 +1,7 @@
-"""Pure functions that turn library results into plotly figures (and small HTML snippets) for the pages."""
+"""Pure functions that turn library results into plotly figures (and small HTML snippets) for the pages.
+
+This module holds the figures of `Scores` (live pages); each other page family has its own sub-module.
+"""
 
 from __future__ import annotations
 

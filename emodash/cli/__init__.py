@@ -1,0 +1,32 @@
+"""`emodash` command line: the same library calls as the pages.
+
+Each command family lives in its own module with a `register(subparsers)` that adds its parsers and sets `func`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from emodash.cli import predict, train
+from emodash.errors import InputError
+
+COMMANDS = (predict, train)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="emodash", description="Emotion recognition research and live demos.")
+    sub = p.add_subparsers(dest="command", required=True)
+    for module in COMMANDS:
+        module.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; a user error (bad file, bad setting) is one `emodash: error:` line and exit code 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (InputError, ValueError, FileNotFoundError) as exc:
+        print(f"emodash: error: {exc}", file=sys.stderr)
+        return 2

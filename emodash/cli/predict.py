@@ -1,0 +1,149 @@
+"""`emodash predict face|text|speech` and `emodash listen`: scores for inputs, through the inference layer."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Iterable, Iterator
+
+from emodash.cli.common import emit, top
+from emodash.errors import InputError
+from emodash.inference import registry
+
+
+def predict_face(images: list[str], aligned: bool, as_json: bool, detector: str | None) -> int:
+    from emodash.images import read_image
+
+    failed = 0
+    if aligned:
+        classifier = registry.load_predictor("face")
+    else:
+        pipeline = registry.load_face_pipeline(detector)
+    for path in images:
+        try:
+            frame = read_image(path)
+            if aligned:
+                s = classifier.predict(frame)
+                h, w = frame.shape[:2]
+                faces = [{"box": [0, 0, w, h], **s.to_json()}]
+            else:
+                faces = [s.to_json() for s in pipeline.analyze(frame)]
+        except InputError as exc:
+            failed += 1
+            emit({"input": path, "error": str(exc)}, as_json, f"error: {exc}")
+            continue
+        lines = [f"  face {i + 1} at {tuple(f['box'])}: {top(f['scores'])}" for i, f in enumerate(faces)]
+        emit({"input": path, "faces": faces}, as_json, "\n".join([f"{path}: {len(faces)} face(s)", *lines]))
+    return 1 if failed else 0
+
+
+def texts_from(args: list[str]) -> Iterator[str]:
+    if args == ["-"]:
+        for line in sys.stdin:
+            if line.strip():
+                yield line.rstrip("\n")
+    else:
+        yield " ".join(args)
+
+
+def predict_text(texts: Iterable[str], as_json: bool) -> int:
+    from emodash.inference.text import check_text
+
+    model = registry.load_predictor("text")
+    failed = 0
+    for text in texts:
+        try:
+            s = model.predict(check_text(text))
+        except InputError as exc:
+            failed += 1
+            emit({"input": text, "error": str(exc)}, as_json, f"error: {exc}")
+            continue
+        words = ", ".join(t for t, w in sorted(set(s.evidence), key=lambda e: -e[1])[:3] if w > 0)
+        emit(
+            {"input": text, **s.to_json()},
+            as_json,
+            f"{s.label} {s.confidence:.2f}  ({top(s.as_dict)}; words: {words or '-'})  {text}",
+        )
+    return 1 if failed else 0
+
+
+def predict_speech(files: list[str], as_json: bool) -> int:
+    from emodash.audio import check_speech, read_audio
+
+    model = registry.load_predictor("speech")
+    failed = 0
+    for path in files:
+        try:
+            s = model.predict(check_speech(read_audio(path), path))
+        except InputError as exc:
+            failed += 1
+            emit({"input": path, "error": str(exc)}, as_json, f"error: {exc}")
+            continue
+        emit({"input": path, **s.to_json()}, as_json, f"{path}: {s.label} {s.confidence:.2f}  ({top(s.as_dict)})")
+    return 1 if failed else 0
+
+
+def listen(seconds: float, as_json: bool, adapt: bool) -> int:
+    """Record from the local microphone in `seconds` chunks and score each, until Ctrl+C."""
+    from emodash.audio import SAMPLE_RATE, check_speech
+
+    try:
+        import sounddevice as sd
+
+        if not any(d["max_input_channels"] > 0 for d in sd.query_devices()):
+            raise InputError("no microphone (input device) found")
+    except OSError:
+        raise InputError(
+            "PortAudio is not installed (Debian: apt-get install libportaudio2); use the dashboard's "
+            "Voice page to record in the browser, or `emodash predict speech FILE`"
+        ) from None
+    model = registry.load_predictor("speech")
+    if adapt:  # one speaker: the speaker-adaptive model after 20 chunks (see the model card's caveat)
+        model = model.session()
+    print(f"listening in {seconds:g} s chunks; Ctrl+C to stop", file=sys.stderr)
+    try:
+        while True:
+            try:
+                chunk = sd.rec(int(seconds * SAMPLE_RATE), samplerate=SAMPLE_RATE, channels=1, dtype="float32")
+                sd.wait()
+            except sd.PortAudioError as exc:
+                raise InputError(f"the microphone could not be opened: {exc}") from None
+            try:
+                s = model.predict(check_speech(chunk[:, 0], "microphone"))
+                emit(
+                    {"input": "microphone", **s.to_json()},
+                    as_json,
+                    f"{s.label} {s.confidence:.2f}  ({top(s.as_dict)})",
+                )
+            except InputError as exc:
+                emit({"input": "microphone", "error": str(exc)}, as_json, f"({exc})")
+    except KeyboardInterrupt:
+        return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    pred = sub.add_parser("predict", help="scores for images, texts or speech").add_subparsers(
+        dest="modality", required=True
+    )
+    face = pred.add_parser("face", help="every face of each image")
+    face.add_argument("images", nargs="+", metavar="IMAGE")
+    face.add_argument("--aligned", action="store_true", help="each image is already one face crop (as in FER-2013)")
+    face.add_argument(
+        "--detector", choices=("mediapipe", "haar"), help="face detector (default: $EMODASH_FACE_DETECTOR or mediapipe)"
+    )
+    face.add_argument("--json", action="store_true", help="one JSON object per line")
+    face.set_defaults(func=lambda a: predict_face(a.images, a.aligned, a.json, a.detector))
+    text = pred.add_parser("text", help="a text, or '-' for one text per line of standard input")
+    text.add_argument("text", nargs="+", metavar="TEXT")
+    text.add_argument("--json", action="store_true", help="one JSON object per line")
+    text.set_defaults(func=lambda a: predict_text(texts_from(a.text), a.json))
+    speech = pred.add_parser("speech", help="one utterance per file (wav, flac, ogg, mp3)")
+    speech.add_argument("files", nargs="+", metavar="FILE")
+    speech.add_argument("--json", action="store_true", help="one JSON object per line")
+    speech.set_defaults(func=lambda a: predict_speech(a.files, a.json))
+
+    lis = sub.add_parser("listen", help="score the local microphone continuously (needs PortAudio and a microphone)")
+    lis.add_argument("--seconds", type=float, default=3.0, help="length of each scored chunk")
+    lis.add_argument("--json", action="store_true", help="one JSON object per line")
+    lis.add_argument("--adapt", action="store_true", help="adapt to the speaker after 20 chunks (experimental)")
+    lis.set_defaults(func=lambda a: listen(a.seconds, a.json, a.adapt))

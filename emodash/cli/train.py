@@ -1,0 +1,95 @@
+"""`emodash train`, `emodash evaluate` and `emodash models`: rebuild, re-measure and list the shipped models."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from emodash import settings
+from emodash.cli.common import add_data_arg, emit
+from emodash.inference import registry
+
+
+def train_speech(data: Path, out: Path, with_cnn: bool) -> int:
+    from emodash.models.speech import train
+
+    src = data / "ravdess_16k"
+    print(f"training the speech model on {src} (folds grouped by actor)")
+    m = train(src, out, with_cnn=with_cnn)
+    for kind in ("independent", "adaptive"):
+        r = m[kind]
+        print(f"speaker-{kind}: {r['winner']}, grouped-CV accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}")
+    print(f"saved to {out}")
+    return 0
+
+
+def train_text(data: Path, out: Path, cv_folds: int) -> int:
+    from emodash.models.text_tfidf import train
+
+    src = data / "text_dairai"
+    print(f"training the text model on {src}/train.txt, tuning on val.txt")
+    m = train(src / "train.txt", src / "val.txt", out, cv_folds=cv_folds)
+    print(f"val accuracy {m['val_accuracy']:.4f}, macro-F1 {m['val_macro_f1']:.4f}; saved to {out}")
+    return 0
+
+
+def evaluate_face(data: Path) -> int:
+    from emodash.models.face_eval import evaluate, write_card
+
+    test = data / "fer2013" / "test"
+    print(f"measuring the face model on {test}")
+    m = evaluate(registry.load_predictor("face"), test)
+    folder = write_card(m)
+    print(
+        f"accuracy {m['test_accuracy']:.4f}, macro-F1 {m['test_macro_f1']:.4f} on {m['data']['n_test']} faces; "
+        f"card in {folder}"
+    )
+    return 0
+
+
+def list_models(as_json: bool) -> int:
+    for modality in registry.modalities():
+        info = registry.active_model(modality)
+        head = info.headline()
+        emit(
+            {"modality": modality, "model_id": info.model_id, "scores": head},
+            as_json,
+            f"{modality:6} {info.model_id:18} "
+            + (
+                f"accuracy {head['accuracy']:.4f}, macro-F1 {head['macro_f1']:.4f} ({head['split']})"
+                if head
+                else "not measured"
+            ),
+        )
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    train = sub.add_parser("train", help="rebuild a shipped model").add_subparsers(dest="modality", required=True)
+    tt = train.add_parser("text", help="TF-IDF + logistic regression on dair-ai (about a minute)")
+    add_data_arg(tt)
+    tt.add_argument("--out", type=Path, default=None, help="model folder (default: the shipped one)")
+    tt.add_argument("--cv-folds", type=int, default=5, help="folds of the CV figure on train (0: skip)")
+    tt.set_defaults(
+        func=lambda a: train_text(
+            a.data or settings.data_root(), a.out or registry.active_model("text").folder, a.cv_folds
+        )
+    )
+    ts = train.add_parser("speech", help="RAVDESS actors 01-20, models compared by grouped CV (about 10 minutes)")
+    add_data_arg(ts)
+    ts.add_argument("--out", type=Path, default=None, help="model folder (default: the shipped one)")
+    ts.add_argument("--no-cnn", action="store_true", help="skip the CNN candidate (faster)")
+    ts.set_defaults(
+        func=lambda a: train_speech(
+            a.data or settings.data_root(), a.out or registry.active_model("speech").folder, not a.no_cnn
+        )
+    )
+
+    ev = sub.add_parser("evaluate", help="re-measure a shipped model").add_subparsers(dest="modality", required=True)
+    ef = ev.add_parser("face", help="accuracy on FER-2013 PublicTest")
+    add_data_arg(ef)
+    ef.set_defaults(func=lambda a: evaluate_face(a.data or settings.data_root()))
+
+    models = sub.add_parser("models", help="the active model of each modality and its measured scores")
+    models.add_argument("--json", action="store_true")
+    models.set_defaults(func=lambda a: list_models(a.json))
