@@ -11,6 +11,7 @@ semantic space; they are coarse positions for plotting and fusion, not measureme
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import numpy as np
 
@@ -284,6 +285,24 @@ def get_label_set(name: str) -> LabelSet:
         return LABEL_SETS[name]
     except KeyError:
         raise KeyError(f"unknown label set {name!r}; known: {', '.join(LABEL_SETS)}") from None
+
+
+def label_set_for(labels: Iterable[str], name: str, prefer: LabelSet | None = None) -> LabelSet:
+    """The label set that `labels` (a user's data) belong to: `prefer` or a registered one that holds them all, else a
+    new set in first-seen order whose labels borrow the mapping of a registered label of the same name (canonical
+    None where no registered label has that name, so they still plot, in the unmapped grey)."""
+    found = list(dict.fromkeys(str(lab) for lab in labels))
+    for candidate in (prefer, *LABEL_SETS.values()):
+        if candidate is not None and set(found) <= set(candidate.names):
+            return candidate
+    known = {lab.name: lab for ls in LABEL_SETS.values() for lab in ls.labels}
+    return LabelSet(
+        name,
+        tuple(
+            known.get(lab, Label(lab, None, reason="a user's label with no known canonical emotion")) for lab in found
+        ),
+        "Labels found in a user's data.",
+    )
 
 
 def to_canonical(probs: np.ndarray, label_set: LabelSet) -> np.ndarray:
