@@ -1,0 +1,215 @@
+"""Datasets: pick a data set of any modality (registered, demo, your own folder or an upload) and explore it."""
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from emodash import settings
+from emodash.datasets import registry
+from emodash.datasets.uploads import unpack_upload
+from emodash.errors import InputError
+from emodash.plots import eda as figs
+
+MODALITIES = {
+    "face": "Face images",
+    "speech": "Speech",
+    "text": "Text",
+    "accel": "Accelerometer",
+    "emg": "Facial EMG",
+    "pose": "Body pose",
+}
+OWN, UPLOAD = "Your own file or folder…", "Upload…"
+
+
+@st.cache_data(show_spinner="Reading the data set…", max_entries=8)
+def load_registered(name: str, root: str):
+    return registry.load(name, Path(root))
+
+
+@st.cache_data(show_spinner="Reading the data set…", max_entries=8)
+def load_path(path: str, modality: str):
+    return registry.open_path(Path(path), modality)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def face_stats(_ds, key: str):
+    from emodash.eda import face
+
+    bar = st.progress(0.0, "Reading every image once (sizes, colour, brightness, duplicates)…")
+    stats = face.image_stats(_ds, progress=lambda f: bar.progress(f))
+    bar.empty()
+    return stats
+
+
+@st.cache_data(show_spinner="Measuring pitch, level and brightness of the clips…", max_entries=8)
+def speech_features(_ds, key: str, per_class: int | None):
+    from emodash.eda import speech
+
+    return speech.clip_features(_ds, per_class=per_class)
+
+
+@st.cache_data(show_spinner="Counting words…", max_entries=8)
+def text_stats(_ds, key: str):
+    from emodash.eda import text
+
+    return text.describe(_ds), text.lengths(_ds), text.distinctive_words(_ds), text.duplicates(_ds)
+
+
+def dataset_key(ds) -> str:
+    return f"{ds.name}|{ds.meta.get('path', '')}|{len(ds)}"
+
+
+def upload_folder() -> Path:
+    """A private temporary folder for this browser session's uploads (deleted with the session)."""
+    if "upload_dir" not in st.session_state:
+        st.session_state.upload_dir = tempfile.TemporaryDirectory(prefix="emodash-upload-")
+    return Path(st.session_state.upload_dir.name)
+
+
+def pick_dataset():
+    left, right = st.columns([1, 2])
+    modality = left.selectbox("Kind of data", list(MODALITIES), format_func=MODALITIES.get)
+    root = settings.data_root()
+    entries = [d for d in registry.list_datasets(modality) if d.available(root)]
+    labels = {d.name: d.title + (" (synthetic demo data)" if d.synthetic else "") for d in entries}
+    demo_first = sorted(entries, key=lambda d: not d.synthetic)
+    choice = right.selectbox(
+        "Data set", [d.name for d in demo_first] + [OWN, UPLOAD], format_func=lambda n: labels.get(n, n)
+    )
+    if choice == OWN:
+        path = st.text_input("Path to a file or folder on the server", placeholder=str(root))
+        if not path:
+            st.info("Type the path of a data file or folder in its published format.")
+            st.stop()
+        return load_path(path.strip(), modality)
+    if choice == UPLOAD:
+        st.caption("A CSV, TXT or XLSX file, or a ZIP of a folder (e.g. one folder per class). It is unpacked into a "
+                   "private temporary folder that is deleted when you close the page.")  # fmt: skip
+        up = st.file_uploader("Data file", type=["csv", "txt", "xlsx", "zip", "gz"])
+        if up is None:
+            st.stop()
+        target = unpack_upload(up.name, up.getvalue(), upload_folder())
+        return load_path(str(target), modality)
+    return load_registered(choice, str(root))
+
+
+def show_face(ds) -> dict:
+    from emodash.eda import face
+
+    stats = face_stats(ds, dataset_key(ds))
+    info = face.describe(ds, stats)
+    dups = face.duplicates(stats)
+    c = st.columns(4)
+    c[0].metric("Images", f"{len(ds):,}")
+    c[1].metric("Unreadable", info["unreadable"])
+    c[2].metric("Duplicate copies", f"{info['duplicate_images']:,}")
+    c[3].metric("Sizes", ", ".join(list(info["sizes"])[:2]) + ("…" if len(info["sizes"]) > 2 else ""))
+    st.plotly_chart(figs.class_balance(ds, by="split" if ds.groups["split"].nunique() > 1 else None))
+    per_class = st.slider("Images per class", 4, 16, 10)
+    grid, rows = face.montage(ds, per_class=per_class, seed=st.session_state.get("montage_seed", 0))
+    st.plotly_chart(figs.montage(grid, rows))
+    if st.button("Other samples"):
+        st.session_state.montage_seed = st.session_state.get("montage_seed", 0) + 1
+        st.rerun()
+    st.plotly_chart(figs.image_quality(stats, ds.label_set))
+    left, right = st.columns(2)
+    left.markdown("**Formats, colour modes and sizes**")
+    left.dataframe(
+        pd.DataFrame({"what": ["format"] * len(info["formats"]) + ["channels"] * len(info["channels"]),
+                      "value": list(info["formats"]) + list(info["channels"]),
+                      "images": list(info["formats"].values()) + list(info["channels"].values())}),
+        hide_index=True,
+    )  # fmt: skip
+    right.markdown(
+        f"**Exact duplicates** (identical pixels): {info['duplicate_groups']:,} groups; "
+        f"{info['conflicting_duplicate_groups']} carry different labels, "
+        f"{info['cross_split_duplicate_groups']} cross splits (a train/test leak)."
+    )
+    right.dataframe(dups.drop(columns="rows").head(200), hide_index=True, height=260)
+    return info
+
+
+def show_speech(ds) -> dict:
+    from emodash.datasets.speech import audio_at
+    from emodash.eda import speech
+
+    info = speech.describe(ds)
+    c = st.columns(4)
+    c[0].metric("Clips", f"{len(ds):,}")
+    c[1].metric("Hours", f"{info['seconds_total'] / 3600:.2f}")
+    c[2].metric("Median length", f"{info['seconds_median']:.1f} s")
+    c[3].metric("Sample rates", ", ".join(f"{int(r) // 1000} kHz" for r in info["sample_rates"]) or "-")
+    groups = [g for g in ("actor", "gender", "intensity", "speaker", "statement") if g in ds.groups]
+    left, right = st.columns(2)
+    left.plotly_chart(figs.class_balance(ds))
+    if groups:
+        by = right.selectbox("Balance by", groups)
+        right.plotly_chart(figs.group_heatmap(speech.balance(ds, by), f"Clips per emotion and {by}"))
+    st.subheader("Listen and look")
+    a, b = st.columns([1, 3])
+    emotion = a.selectbox("Emotion", [n for n in ds.label_set.names if (ds.labels == n).any()])
+    idx = np.flatnonzero(ds.labels == emotion)
+    pick = int(a.number_input(f"Clip (1-{len(idx)})", 1, len(idx), 1)) - 1
+    i = int(idx[pick])
+    try:
+        signal = audio_at(ds, i)
+    except InputError as exc:
+        st.error(str(exc))
+        return info
+    a.audio(signal, sample_rate=16_000)
+    a.caption(", ".join(f"{k} {v}" for k, v in ds.groups.iloc[i].items()) if len(ds.groups.columns) else "")
+    b.plotly_chart(figs.waveform(signal))
+    b.plotly_chart(figs.mel_spectrogram(speech.mel_db(signal)))
+    st.subheader("Acoustic summary per emotion")
+    every = st.toggle("Measure every clip (slower)", value=len(ds) <= 200)
+    table = speech_features(ds, dataset_key(ds), None if every else 20)
+    st.caption(f"{len(table)} clips" + ("" if every else ", 20 random clips per emotion"))
+    feature = st.selectbox("Feature", [c for c in table.columns if c != "label"], index=2)
+    st.plotly_chart(figs.feature_by_label(table, feature, ds.label_set))
+    return info
+
+
+def show_text(ds) -> dict:
+    info, lengths, words, dups = text_stats(ds, dataset_key(ds))
+    c = st.columns(4)
+    c[0].metric("Texts", f"{len(ds):,}")
+    c[1].metric("Median words", f"{info['words_median']:.0f}")
+    c[2].metric("Duplicates", info["duplicate_texts"])
+    c[3].metric("…with different labels", info["conflicting_duplicates"])
+    left, right = st.columns(2)
+    left.plotly_chart(figs.class_balance(ds))
+    right.plotly_chart(figs.length_histogram(lengths, ds.label_set))
+    st.subheader("Most distinctive words per label")
+    st.caption("Weighted log-odds with an informative Dirichlet prior (Monroe et al. 2008): the label vs all others.")
+    st.plotly_chart(figs.distinctive_words(words, ds.label_set))
+    label = st.selectbox("Examples of", [n for n in ds.label_set.names if (ds.labels == n).any()])
+    examples = [t for t, lab in zip(ds.samples, ds.labels) if lab == label][:10]
+    st.dataframe(pd.DataFrame({"text": examples}), hide_index=True)
+    if len(dups):
+        with st.expander(f"{len(dups)} duplicated texts"):
+            st.dataframe(dups, hide_index=True)
+    return info
+
+
+VIEWS = {"face": show_face, "speech": show_speech, "text": show_text}
+
+st.title("Datasets")
+try:
+    ds = pick_dataset()
+except InputError as exc:
+    st.error(str(exc))
+    st.stop()
+if ds.synthetic:
+    st.warning("Synthetic demo data, generated by emodash: shaped like the real thing, but not real recordings.")
+else:
+    st.caption(f"Source: `{ds.meta.get('path', ds.name)}` · format: {ds.meta.get('format', 'published')}")
+try:
+    info = VIEWS[ds.modality](ds)
+except InputError as exc:
+    st.error(str(exc))
+    st.stop()
+with st.expander("These statistics as JSON (as `emodash data describe` prints them)"):
+    st.json(info, expanded=False)
