@@ -1,0 +1,1 @@
+"""Exploratory statistics of each data set: one module per modality, each with `describe(ds) -> dict`."""
