@@ -11,6 +11,7 @@ Missing values are kept (and counted): dropping them is a cleaning step of the a
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -81,7 +82,12 @@ def _parse(data: bytes, name: str) -> pd.DataFrame:
         except Exception as exc:  # openpyxl raises many kinds on a broken workbook
             raise InputError(f"{name}: not a readable Excel workbook ({exc})") from None
     try:
-        return pd.read_csv(io.BytesIO(data), dtype=str, compression="gzip" if lower.endswith(".gz") else None)
+        with warnings.catch_warnings():  # pandas only warns when rows are longer than the header; refuse instead
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            compression = "gzip" if lower.endswith(".gz") else None
+            return pd.read_csv(io.BytesIO(data), dtype=str, index_col=False, compression=compression)
+    except pd.errors.ParserWarning:
+        raise InputError(f"{name}: not a well-formed comma-separated table (rows with more fields than the header)")
     except pd.errors.EmptyDataError:
         raise InputError(f"{name}: the file is empty (expected a header line {', '.join(COLUMNS[:4])}, ...)") from None
     except UnicodeDecodeError:
