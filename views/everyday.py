@@ -48,12 +48,12 @@ if ds.synthetic:
 left, middle, right = st.columns(3)
 drop_missing = left.toggle("Drop rows with missing values", True, help="The paper's cleaning (1,233 rows).")
 exclude_night = middle.toggle(
-    "Exclude night hours (23:00–05:59)", False, help="Few reports at night; the seed analysis left them out."
+    "Exclude night hours (23:00–05:59)", False, help="Few reports at night; leave them out to see the daytime pattern."
 )
 day_one = right.radio(
     "Day = 1 means", ("Sunday", "Monday"), index=("Sunday", "Monday").index(survey.DAY_ONE), horizontal=True,
-    help="Neither the paper nor the OSF page says. Sunday is the likely default (iOS, MATLAB and Excel count 1 = "
-    "Sunday); switch if your copy of the codebook says Monday.",
+    help="Not confirmed: the paper does not say and the OSF codebook could not be checked. Sunday is the likely "
+    "default (iOS, MATLAB and Excel count 1 = Sunday); switch if your copy of the codebook says Monday.",
 )  # fmt: skip
 
 table = ds.meta["table"]

@@ -28,9 +28,10 @@ COLUMNS: tuple[str, ...] = ("id", "Hours", "Day", *EMOTIONS)
 SUFFIXES = (".csv", ".csv.gz", ".xlsx")
 WEEKDAYS: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-#: What `Day` = 1 means. Neither the paper nor the OSF page we could consult says; Sunday is the likely default
-#: because the usual tools of the time count 1 = Sunday (iOS `NSDateComponents.weekday`, MATLAB `weekday`, Excel
-#: `WEEKDAY`). Every weekday view takes it as a setting (`day_one`), and the page lets the user switch it.
+#: What `Day` = 1 means. NOT CONFIRMED: the paper's text does not say and the OSF codebook could not be checked
+#: from here. Sunday is the likely default because the usual tools of the time count 1 = Sunday (iOS
+#: `NSDateComponents.weekday`, MATLAB `weekday`, Excel `WEEKDAY`). Every weekday view takes it as a setting
+#: (`day_one`) and the page lets the user switch it.
 DAY_ONE = "Sunday"
 CITATION = (
     "Trampe D, Quoidbach J, Taquet M (2015) Emotions in Everyday Life. PLOS ONE 10(12): e0145450. "
