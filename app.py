@@ -18,6 +18,7 @@ pages = {
     ],
     "Research": [
         st.Page("views/datasets.py", title="Datasets", icon=":material/dataset:"),
+        st.Page("views/everyday.py", title="Everyday emotions", icon=":material/calendar_month:"),
     ],
 }
 
