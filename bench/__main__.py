@@ -1,4 +1,7 @@
-"""`python -m bench [face] [detectors] [text] [speech]`: run the benchmarks (all by default), print Markdown tables."""
+"""`python -m bench [SUITE...]`: run the benchmarks (all by default), print Markdown tables.
+
+Each suite is one module of this package; SUITES below lists them.
+"""
 
 import argparse
 import os
@@ -6,9 +9,15 @@ import platform
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench import detectors, face, speech, text  # noqa: E402
+from bench import datasets, detectors, face, speech, text  # noqa: E402
 
-SUITES = {"face": face.run, "detectors": detectors.run, "text": text.run, "speech": speech.run}
+SUITES = {
+    "face": face.run,
+    "detectors": detectors.run,
+    "text": text.run,
+    "speech": speech.run,
+    "datasets": datasets.run,
+}
 
 
 def main() -> None:

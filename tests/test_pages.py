@@ -5,7 +5,16 @@ from unittest import mock
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGES = ["views/home.py", "views/live.py", "views/photo.py", "views/text.py", "views/voice.py", "views/together.py"]
+PAGES = [
+    "views/home.py",
+    "views/live.py",
+    "views/photo.py",
+    "views/text.py",
+    "views/voice.py",
+    "views/together.py",
+    "views/datasets.py",
+    "views/everyday.py",
+]
 
 
 def run_page(page: str) -> AppTest:

@@ -20,6 +20,7 @@ MODALITIES = {
     "accel": "Accelerometer",
     "emg": "Facial EMG",
     "pose": "Body pose",
+    "survey": "Everyday-emotions survey",
 }
 OWN, UPLOAD = "Your own file or folder…", "Upload…"
 
@@ -72,6 +73,10 @@ def upload_folder() -> Path:
 def pick_dataset():
     left, right = st.columns([1, 2])
     modality = left.selectbox("Kind of data", list(MODALITIES), format_func=MODALITIES.get)
+    if modality == "survey":
+        st.info("The survey has its own page, with its cleaning steps and the published findings beside it.")
+        st.page_link("views/everyday.py", label="Open Everyday emotions", icon=":material/calendar_month:")
+        st.stop()
     root = settings.data_root()
     entries = [d for d in registry.list_datasets(modality) if d.available(root)]
     labels = {d.name: d.title + (" (synthetic demo data)" if d.synthetic else "") for d in entries}
