@@ -303,11 +303,11 @@ DEMO_STYLES: dict[str, dict[str, float]] = {
                     tremor=0.0),
     "happiness": dict(freq=1.1, swing=0.65, abduct=0.35, elbow=0.35, stride=0.45, lean=-0.05, pitch=-0.15,
                       drop=-0.01, tremor=0.0),
-    "sadness": dict(freq=0.6, swing=0.12, abduct=0.03, elbow=0.10, stride=0.22, lean=0.22, pitch=0.55, drop=0.05,
+    "sadness": dict(freq=0.6, swing=0.12, abduct=0.03, elbow=0.10, stride=0.22, lean=0.30, pitch=0.70, drop=0.05,
                     tremor=0.0),
     "anger": dict(freq=1.25, swing=0.70, abduct=0.45, elbow=0.90, stride=0.50, lean=0.12, pitch=0.10, drop=-0.01,
                   tremor=0.0),
-    "fear": dict(freq=1.0, swing=0.10, abduct=-0.05, elbow=1.60, stride=0.20, lean=0.15, pitch=0.25, drop=-0.04,
+    "fear": dict(freq=1.0, swing=0.10, abduct=-0.05, elbow=1.30, stride=0.20, lean=0.10, pitch=0.15, drop=-0.04,
                  tremor=0.004),
 }  # fmt: skip
 
@@ -383,7 +383,7 @@ def demo_sequence(
     for name, (x, y, z) in _FACE.items():
         at[name] = head_base + np.stack([np.full(n, x * s), s * (y * c - z * sn), s * (y * sn + z * c)], axis=-1)
     out = np.stack([at[name] for name in JOINTS], axis=1)
-    out += rng.normal(0, 0.002 + style["tremor"], out.shape)
+    out += rng.normal(0, 0.001 + style["tremor"], out.shape)
     visibility = np.clip(rng.normal(0.97, 0.02, (n, len(JOINTS), 1)), 0, 1)
     return np.concatenate([out, visibility], axis=2)
 

@@ -1,0 +1,1 @@
+"""Exploratory statistics of data sets, one module per modality, each with `describe(ds) -> dict`."""
