@@ -205,9 +205,10 @@ def _numeric(df: pd.DataFrame, columns: list[str], where: str) -> np.ndarray:
     if bad.any():
         row, col = np.argwhere(bad)[0]
         cell = df[columns[col]].iloc[row]
+        what = "an empty value" if pd.isna(cell) else f"non-numeric value {str(cell)!r}"
         raise InputError(
-            f"{where}: non-numeric or empty {columns[col]} {cell!r} at line {df.index[row] + 2} "
-            f"({int(bad.sum())} such cells; coordinates must be numbers)"
+            f"{where}: {what} in column {columns[col]} at line {df.index[row] + 2} "
+            f"({int(bad.sum())} bad cell(s); coordinates and frames must be numbers)"
         )
     return values.to_numpy(dtype=float)
 
