@@ -309,3 +309,20 @@ def test_figures_have_the_expected_traces_and_frames(demo_ds):
     boxes = plots.feature_distributions(eda.movement_features(demo_ds), demo_ds.label_set)
     assert len(boxes.data) == len(eda.FEATURES) * 5
     assert [t.name for t in boxes.data[:5]] == ["anger", "fear", "happiness", "sadness", "neutral"]
+
+
+def test_wide_layout_with_joint_indices_visibility_and_millisecond_times(tmp_path):
+    seq = _seq(10)
+    data = {f"{k}_{c}": seq[:, k, i] for k in range(33) for i, c in enumerate(("x", "y", "z", "visibility"))}
+    table = pd.DataFrame({"timestamp_ms": np.arange(12) * 40.0, **data, "Label": "NA"})
+    (tmp_path / "w.csv").write_text("\ufeff" + table.to_csv(index=False), encoding="utf-8")  # as Excel writes it
+    ds = pose.read(tmp_path / "w.csv")
+    assert ds.samples[0].shape == (12, 33, 4) and ds.meta["fps"] == pytest.approx(25.0)
+    assert list(ds.labels) == ["NA"] and ds.label_set.names == ("NA",)  # a label, not a missing value
+    np.testing.assert_allclose(ds.samples[0], seq, atol=1e-9)
+
+
+def test_a_single_frame_is_not_a_sequence(tmp_path):
+    _long(_seq(11)[:1], "anger").to_csv(tmp_path / "still.csv", index=False)
+    with pytest.raises(InputError, match="only 1 frame"):
+        pose.read(tmp_path / "still.csv")

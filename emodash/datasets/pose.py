@@ -137,7 +137,7 @@ def y_axis(samples: list[np.ndarray]) -> str:
 def _read_file(p: Path) -> dict:
     """One CSV file's sequences: samples, raw labels, groups rows, fps and layout (InputErrors name the file)."""
     try:
-        with p.open(encoding="utf-8", newline="") as fh:
+        with p.open(encoding="utf-8-sig", newline="") as fh:
             header = fh.readline()
     except UnicodeDecodeError:
         raise InputError(f"{p}: not a UTF-8 text CSV file") from None
@@ -147,36 +147,38 @@ def _read_file(p: Path) -> dict:
         found = next((d for d in (";", "\t", "|") if d in header), None)
         if found:
             raise InputError(f"{p}: columns are separated by {found!r}; expected a comma-separated CSV file")
-    try:
-        df = pd.read_csv(p, dtype={"label": str, "subject": str, "sequence": str}, skipinitialspace=True)
-    except (pd.errors.ParserError, csv.Error, UnicodeDecodeError) as exc:
-        raise InputError(f"{p}: not a readable CSV file ({str(exc).splitlines()[0]})") from None
-    df.columns = [str(c).strip().lower() for c in df.columns]
-    if "joint" in df.columns:
+    columns = [c.strip().lower() for c in next(csv.reader([header]))]
+    if "joint" in columns:
         layout, frames = "long", _long_frames
-    elif any(c.endswith("_x") for c in df.columns):
+    elif any(c.endswith("_x") for c in columns):
         layout, frames = "wide", _wide_frames
     else:
-        missing = [c for c in LONG_COLUMNS if c not in df.columns]
+        missing = [c for c in LONG_COLUMNS if c not in columns]
         raise InputError(
             f"{p}: missing columns {', '.join(missing)} (long layout: frame, joint, x, y, z, [visibility,] label; "
             "or wide layout: <joint>_x, <joint>_y, <joint>_z, ..., label)"
         )
+    if "label" not in columns:
+        raise InputError(f"{p}: missing column label (one emotion label per sequence)")
+    try:  # as text, so that error messages quote cells as written and labels such as "NA" stay labels
+        df = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig")
+    except (pd.errors.ParserError, csv.Error, UnicodeDecodeError) as exc:
+        raise InputError(f"{p}: not a readable CSV file ({str(exc).splitlines()[0]})") from None
+    df.columns = columns
     if df.empty:
         raise InputError(f"{p}: no rows under the header (expected pose keypoints)")
-    if "label" not in df.columns:
-        raise InputError(f"{p}: missing column label (one emotion label per sequence)")
     keys = [c for c in KEY_COLUMNS if c in df.columns]
     for c in keys + ["label"]:
-        if df[c].isna().any():
-            raise InputError(f"{p}: empty {c} at line {int(np.flatnonzero(df[c].isna())[0]) + 2}")
+        df[c] = df[c].str.strip()
+        if (df[c] == "").any():
+            raise InputError(f"{p}: empty {c} at line {int(np.flatnonzero(df[c] == '')[0]) + 2}")
     time_col = next((c for c in TIME_COLUMNS if c in df.columns), None)
     samples, labels, rows, fps = [], [], [], []
     for key, seq in df.groupby(keys, sort=True) if keys else [((), df)]:
         key = key if isinstance(key, tuple) else (key,)
         named = dict(zip(keys, map(str, key)))
         where = f"{p}" + (f" ({', '.join(f'{k} {v}' for k, v in named.items())})" if named else "")
-        seq_labels = seq["label"].astype(str).str.strip().unique()
+        seq_labels = seq["label"].unique()
         if len(seq_labels) > 1:
             raise InputError(f"{where}: mixed labels {', '.join(seq_labels[:5])} in one sequence (expected one)")
         array, frame_ids = frames(seq, where)
@@ -205,7 +207,7 @@ def _numeric(df: pd.DataFrame, columns: list[str], where: str) -> np.ndarray:
     if bad.any():
         row, col = np.argwhere(bad)[0]
         cell = df[columns[col]].iloc[row]
-        what = "an empty value" if pd.isna(cell) else f"non-numeric value {str(cell)!r}"
+        what = f"non-numeric value {cell!r}" if str(cell).strip() else "an empty value"
         raise InputError(
             f"{where}: {what} in column {columns[col]} at line {df.index[row] + 2} "
             f"({int(bad.sum())} bad cell(s); coordinates and frames must be numbers)"
