@@ -76,6 +76,7 @@ def test_long_layout_with_names_subjects_sequences_and_time(tmp_path):
     assert ds.groups[["subject", "sequence"]].values.tolist() == [["P1", "walk1"], ["P2", "walk1"]]
     assert ds.meta["fps"] == pytest.approx(30.0) and ds.meta["layout"] == "long" and ds.meta["y_axis"] == "down"
     assert ds.meta["joints"] == list(pose.JOINTS) and ds.meta["visibility"]
+    assert ds.meta["subject_source"] == "subject column"
 
 
 def test_long_layout_with_indices_no_visibility_and_no_time(tmp_path):
@@ -87,6 +88,7 @@ def test_long_layout_with_indices_no_visibility_and_no_time(tmp_path):
     np.testing.assert_allclose(ds.samples[0], seq, atol=1e-9)
     assert ds.meta["fps"] is None and "unknown" in ds.meta["fps_source"]
     assert ds.groups.to_dict("records") == [{"subject": "one", "sequence": "one", "file": "one.csv"}]
+    assert ds.meta["subject_source"].startswith("unknown")
 
 
 def test_own_label_words_get_their_own_label_set(tmp_path):

@@ -70,6 +70,7 @@ KEY_COLUMNS = ("subject", "sequence")
 #: time column -> factor to seconds
 TIME_COLUMNS = {"time": 1.0, "time_s": 1.0, "time_ms": 1e-3, "timestamp_ms": 1e-3}
 DEMO_FPS = 30.0
+SUBJECT_UNKNOWN = "unknown: a sequence without a subject column is its own subject"
 
 
 def read(path: str | Path) -> Dataset:
@@ -111,6 +112,7 @@ def read(path: str | Path) -> Dataset:
             "layout": layouts[0] if len(layouts) == 1 else "mixed",
             "visibility": all(s.shape[2] == 4 for s in samples),
             "y_axis": y_axis(samples),
+            "subject_source": "subject column" if all(part["subjects"] for part in parts) else SUBJECT_UNKNOWN,
         },
     )
 
@@ -196,6 +198,7 @@ def _read_file(p: Path) -> dict:
         "groups": pd.DataFrame(rows),
         "fps": float(np.median(fps)) if fps else None,
         "layout": layout,
+        "subjects": "subject" in keys,
     }
 
 
@@ -416,6 +419,7 @@ def demo(subjects: int = 4, repetitions: int = 2, seconds: float = 3.0) -> Datas
             "synthetic": True,
             "fps": DEMO_FPS,
             "fps_source": "synthetic",
+            "subject_source": "synthetic figures",
             "joints": list(JOINTS),
             "layout": "synthetic",
             "visibility": True,

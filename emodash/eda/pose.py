@@ -98,6 +98,7 @@ def describe(ds: Dataset) -> dict[str, Any]:
         "label_set": ds.label_set.name,
         "labels": {k: int(v) for k, v in ds.class_counts().items()},
         "subjects": int(feats["subject"].nunique()),
+        "subject_source": ds.meta.get("subject_source", "groups"),
         "per_subject": {str(k): int(v) for k, v in feats["subject"].value_counts().sort_index().items()},
         "frames": _stats(feats["frames"].to_numpy()),
         "fps": fps,
