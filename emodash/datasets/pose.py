@@ -404,8 +404,9 @@ def demo(subjects: int = 4, repetitions: int = 2, seconds: float = 3.0) -> Datas
         for k, (emotion, style) in enumerate(DEMO_STYLES.items()):
             for rep in range(repetitions):
                 seed = 1000 * subject + 10 * k + rep
-                jitter = np.random.default_rng(seed).uniform(0.9, 1.1)
-                samples.append(demo_sequence({**style, "freq": style["freq"] * jitter}, height, seconds, seed=seed))
+                jitter = np.random.default_rng(seed).uniform(0.85, 1.15, len(style))  # each person walks a bit apart
+                own = {key: value * j for (key, value), j in zip(style.items(), jitter)}
+                samples.append(demo_sequence(own, height, seconds, seed=seed))
                 labels.append(emotion)
                 rows.append({"subject": f"S{subject + 1}", "sequence": f"S{subject + 1}-{emotion}-{rep + 1}"})
     return Dataset(

@@ -90,7 +90,13 @@ def skeleton_figure(
     )  # fmt: skip
     fig.update_layout(
         title=title,
-        scene=dict(aspectmode="data", xaxis_title="x", yaxis_title="z (depth)", zaxis_title="height"),
+        scene=dict(
+            aspectmode="data",
+            xaxis_title="x",
+            yaxis_title="z (depth)",
+            zaxis_title="height",
+            camera=dict(eye=dict(x=1.1, y=-2.1, z=0.6)),  # in front of the figure, a little to its left and above
+        ),
         showlegend=False,
         height=520,
         **_LAYOUT,
@@ -119,10 +125,11 @@ def skeleton_animation(
     _front_layout(fig, seq, y_down, title)
     go_to = dict(mode="immediate", frame=dict(duration=0, redraw=False), transition=dict(duration=0))
     fig.update_layout(
-        height=580,
+        height=620,
+        margin=dict(l=10, r=10, t=40, b=110),
         updatemenus=[
             dict(
-                type="buttons", direction="left", x=0.0, y=0.0, xanchor="left", yanchor="top", showactive=False,
+                type="buttons", direction="left", x=0.0, y=-0.12, xanchor="left", yanchor="top", showactive=False,
                 buttons=[
                     dict(label="Play", method="animate", args=[None, dict(
                         frame=dict(duration=frame_ms, redraw=False), transition=dict(duration=0), fromcurrent=True
@@ -133,7 +140,7 @@ def skeleton_animation(
         ],
         sliders=[
             dict(
-                x=0.15, len=0.85, y=0.0, yanchor="top", currentvalue=dict(prefix="time " if fps else "frame "),
+                x=0.15, len=0.85, y=-0.1, yanchor="top", currentvalue=dict(prefix="time " if fps else "frame "),
                 steps=[
                     dict(label=f"{i / fps:.2f} s" if fps else str(i), method="animate", args=[[str(i)], go_to])
                     for i in shown
