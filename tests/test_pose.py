@@ -261,7 +261,7 @@ def test_describe_counts_and_per_label_features(tmp_path):
     ).to_csv(tmp_path / "hand.csv", index=False)
     d = eda.describe(pose.read(tmp_path / "hand.csv"))
     json.dumps(d)
-    assert d["sequences"] == 2 and d["labels"]["happy"] == 1 and d["labels"]["sad"] == 1
+    assert d["n_samples"] == 2 and d["class_counts"]["happy"] == 1 and d["class_counts"]["sad"] == 1
     assert d["fps"] == pytest.approx(10) and d["duration_s"]["total"] == pytest.approx(2.2)
     assert d["frames"] == {"total": 22.0, "min": 11.0, "median": 11.0, "max": 11.0}
     assert d["subjects"] == 2 and d["channels"] == ["x", "y", "z"] and d["visibility_mean"] is None

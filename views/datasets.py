@@ -199,7 +199,39 @@ def show_text(ds) -> dict:
     return info
 
 
-VIEWS = {"face": show_face, "speech": show_speech, "text": show_text}
+def show_pose(ds) -> dict:
+    from emodash.eda import pose
+    from emodash.plots import pose as pose_figs
+
+    info = pose.describe(ds)
+    c = st.columns(4)
+    c[0].metric("Sequences", len(ds))
+    c[1].metric("Subjects", info["subjects"])
+    c[2].metric("Frame rate", f"{info['fps']:.0f} fps" if info["fps"] else "unknown")
+    c[3].metric("Median frames", f"{info['frames']['median']:.0f}")
+    st.plotly_chart(figs.class_balance(ds))
+    y_down = ds.meta.get("y_axis", "down") == "down"
+    a, b = st.columns([1, 2])
+    label = a.selectbox("Emotion", [n for n in ds.label_set.names if (ds.labels == n).any()])
+    idx = np.flatnonzero(ds.labels == label)
+    i = int(idx[int(a.number_input(f"Sequence (1-{len(idx)})", 1, len(idx), 1)) - 1])
+    a.caption(", ".join(f"{k} {v}" for k, v in ds.groups.iloc[i].items()))
+    view = a.radio("View", ["animated", "3-D"], horizontal=True)
+    seq = ds.samples[i]
+    if view == "animated":
+        b.plotly_chart(pose_figs.skeleton_animation(seq, info["fps"], y_down=y_down))
+    else:
+        b.plotly_chart(pose_figs.skeleton_figure(seq[0], view="3d", y_down=y_down))
+    joints = st.multiselect("Trajectories of", list(ds.meta["joints"]), ["nose", "left_wrist", "right_wrist"])
+    if joints:
+        st.plotly_chart(pose_figs.joint_trajectories(seq, joints, fps=info["fps"]))
+    st.subheader("Movement per emotion")
+    st.caption(f"Speeds in {info['speed_unit']}; spans and heights relative to the torso length.")
+    st.plotly_chart(pose_figs.feature_distributions(pose.movement_features(ds), ds.label_set))
+    return info
+
+
+VIEWS = {"face": show_face, "speech": show_speech, "text": show_text, "pose": show_pose}
 
 st.title("Datasets")
 try:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from emodash.datasets.base import Dataset
 from emodash.datasets.pose import JOINT_INDEX, JOINTS
+from emodash.eda import basics
 
 #: Movement features, each scale-free or in coordinate units per second (per frame when fps is unknown).
 FEATURES: dict[str, str] = {
@@ -91,12 +92,7 @@ def describe(ds: Dataset) -> dict[str, Any]:
     with_vis = [seq[..., 3] for seq in ds.samples if seq.shape[2] > 3]
     by_label = feats.groupby("label", sort=False)[list(FEATURES)].mean()
     return {
-        "name": ds.name,
-        "modality": ds.modality,
-        "synthetic": ds.synthetic,
-        "sequences": len(ds),
-        "label_set": ds.label_set.name,
-        "labels": {k: int(v) for k, v in ds.class_counts().items()},
+        **basics(ds),
         "subjects": int(feats["subject"].nunique()),
         "subject_source": ds.meta.get("subject_source", "groups"),
         "per_subject": {str(k): int(v) for k, v in feats["subject"].value_counts().sort_index().items()},
