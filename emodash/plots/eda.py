@@ -84,6 +84,7 @@ def image_quality(stats: pd.DataFrame, label_set: LabelSet) -> go.Figure:
         points=False,
     )
     fig.update_yaxes(matches=None, showticklabels=True)
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
     fig.update_layout(showlegend=False, height=330, margin=dict(t=40, b=10, l=10, r=10))
     return fig
 
