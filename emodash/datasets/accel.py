@@ -111,6 +111,7 @@ def read_wolfeiq(path: str | Path | io.BytesIO, name: object = None) -> Dataset:
             "sample_rate": 50.0,
             "window_s": 10.0,
             "overlap": 0.5,
+            "gap_windows": 1,
             "mapping": WOLFEIQ_STATES,
             "mapping_note": "accel1..accel5 -> the README's order (calm, frustrated, happy, anxious, sad): "
             "likely but unconfirmed",

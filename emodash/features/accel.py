@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from emodash.datasets.base import Dataset
 from emodash.errors import InputError
 
 AXES = ("x", "y", "z")
@@ -192,3 +193,49 @@ class AccelFeatures(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         return self.feature_names_out_
+
+
+def window_table(
+    ds: Dataset,
+    window_s: float | None = None,
+    overlap: float | None = None,
+    remove_gravity: bool = False,
+    all_features: bool = False,
+) -> Dataset:
+    """A feature `Dataset` (one row per window) of any accelerometer data set: raw recordings are windowed (defaults
+    from meta, else the seed's); feature tables come back as they are (`all_features`: every column the file has,
+    e.g. the seed's max_curvature too). Groups: session (one recording), window_number, participant where known."""
+    if ds.meta.get("kind") == "features":
+        if not all_features or "all_features" not in ds.meta:
+            return ds
+        return Dataset(ds.name, ds.modality, ds.meta["all_features"], ds.labels, ds.label_set, ds.groups, ds.meta)
+    rate = float(ds.meta.get("sample_rate") or 50.0)
+    window_s = float(window_s or ds.meta.get("window_s") or 10.0)
+    overlap = float(ds.meta.get("overlap", 0.5) if overlap is None else overlap)
+    tf = AccelFeatures(window_s=window_s, overlap=overlap, sample_rate=rate, remove_gravity=remove_gravity)
+    table = tf.fit_transform(ds.samples)
+    rec = table["recording"].to_numpy()
+    groups = ds.groups.iloc[rec].reset_index(drop=True) if len(ds.groups) else pd.DataFrame(index=range(len(rec)))
+    who = groups["participant"].astype(str) + "/" if "participant" in groups else ""
+    groups["session"] = who + pd.Series(ds.labels[rec]).astype(str) + "#" + pd.Series(rec).astype(str)
+    groups["window_number"] = table["window_number"].to_numpy()
+    groups["t_start"] = table["t_start"].to_numpy()
+    return Dataset(
+        f"{ds.name} windows",
+        ds.modality,
+        table[list(tf.feature_names_out_)],
+        ds.labels[rec],
+        ds.label_set,
+        groups,
+        {
+            "kind": "features",
+            "source": ds.meta.get("source", ds.name),
+            "synthetic": ds.synthetic,
+            "sample_rate": rate,
+            "window_s": window_s,
+            "overlap": overlap,
+            "gap_windows": tf.gap_windows(),
+            "remove_gravity": remove_gravity,
+            "time_order": "window_number",
+        },
+    )
