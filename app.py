@@ -16,6 +16,9 @@ pages = {
         st.Page("views/voice.py", title="Voice", icon=":material/mic:"),
         st.Page("views/together.py", title="Together", icon=":material/join:"),
     ],
+    "Research": [
+        st.Page("views/ranges.py", title="Feature ranges", icon=":material/tune:", url_path="ranges"),
+    ],
 }
 
 try:  # settings are read here once, so that a wrong one is a message on every page, not a traceback

@@ -137,3 +137,14 @@ def grouped_cv(ds: Dataset, features: Sequence[str], n_splits: int = 4, seed: in
         "chance": 1 / n_states,
         **{k: {"mean": float(np.mean(v)), "std": float(np.std(v)), "folds": v} for k, v in out.items()},
     }
+
+
+def cleaned(ds: Dataset, ranges: Ranges) -> pd.DataFrame:
+    """The windows inside all their state's ranges, as one table: groups, label, the ranges' features."""
+    from emodash.models.ranges import outside
+
+    keep = ~outside(ds.samples, ds.labels, ranges).any(axis=1)
+    table = pd.concat(
+        [ds.groups.reset_index(drop=True), pd.DataFrame({"label": ds.labels}), ds.samples[ranges.features]], axis=1
+    )
+    return table[keep].reset_index(drop=True)
