@@ -35,8 +35,10 @@ QUIROZ_CONDITIONS = {"mo": "movie", "mu": "music", "mw": "movie+walk"}
 QUIROZ_RATE = 25.0
 
 TIME_COLUMNS = ("t", "time", "time_s", "seconds", "timestamp")
-LABEL_COLUMNS = ("label", "state", "emotion", "class", "condition", "y")
+LABEL_COLUMNS = ("label", "state", "emotion", "class", "condition")
 GROUP_COLUMNS = ("participant", "subject", "user", "person", "session")
+#: columns of a feature table that describe a window rather than measure it
+META_COLUMNS = (*GROUP_COLUMNS, "condition", "file", "window_number", "recording", "t_start")
 AXIS_ALIASES = {a: (a, f"a{a}", f"acc_{a}", f"accel_{a}", f"acc{a}") for a in AXES}
 
 
@@ -284,14 +286,12 @@ def _from_table(df: pd.DataFrame, name: str) -> Dataset:
             for idx in (g.index for _, g in df.groupby(run, sort=True))
         ]
         return _raw_dataset(parts, rate, name, time is None)
-    skip = {label, group, *(c for c in df.columns if str(c).lower() in ("window_number", "recording", "t_start"))}
-    features = [c for c in df.columns if c not in skip]
+    meta_cols = [c for c in df.columns if c == label or str(c).lower() in META_COLUMNS]
+    features = [c for c in df.columns if c not in meta_cols]
     if not features:
         raise InputError(f"{name}: no feature columns besides the label; expected x, y, z or numeric features")
     _check_numeric(df, features, name)
-    groups = pd.DataFrame({"participant": df[group].astype(str).to_numpy()} if group else {}, index=range(len(df)))
-    if "window_number" in df.columns:
-        groups["window_number"] = df["window_number"].to_numpy()
+    groups = df[[c for c in meta_cols if c != label]].reset_index(drop=True)
     lab = labels.to_list()
     return Dataset(
         name=name,
