@@ -1,4 +1,4 @@
-"""`python -m bench [face] [detectors] [text] [speech]`: run the benchmarks (all by default), print Markdown tables."""
+"""`python -m bench [face] [detectors] [text] [speech] [ranges]`: run the benchmarks (default all), print tables."""
 
 import argparse
 import os
@@ -6,9 +6,9 @@ import platform
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench import detectors, face, speech, text  # noqa: E402
+from bench import detectors, face, ranges, speech, text  # noqa: E402
 
-SUITES = {"face": face.run, "detectors": detectors.run, "text": text.run, "speech": speech.run}
+SUITES = {"face": face.run, "detectors": detectors.run, "text": text.run, "speech": speech.run, "ranges": ranges.run}
 
 
 def main() -> None:
