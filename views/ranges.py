@@ -28,17 +28,18 @@ SOURCES = {
 }
 
 
-@st.cache_data(show_spinner="Reading the data…")
+# cache_resource, not cache_data: the data sets are only read, and copying them on every rerun costs ~0.1 s
+@st.cache_resource(show_spinner="Reading the data…")
 def load_registered(name: str):
     return registry.load(name)
 
 
-@st.cache_data(show_spinner="Reading the file…")
+@st.cache_resource(show_spinner="Reading the file…", max_entries=4)
 def load_upload(data: bytes, name: str):
     return accel.read_bytes(data, name)
 
 
-@st.cache_data(show_spinner="Cutting windows and computing features…")
+@st.cache_resource(show_spinner="Cutting windows and computing features…", max_entries=8)
 def windows(_ds, key: str, window_s: float, overlap: float, remove_gravity: bool):
     return window_table(_ds, window_s, overlap, remove_gravity, all_features=True)
 
