@@ -19,6 +19,7 @@ pages = {
     "Research": [
         st.Page("views/datasets.py", title="Datasets", icon=":material/dataset:"),
         st.Page("views/everyday.py", title="Everyday emotions", icon=":material/calendar_month:"),
+        st.Page("views/ranges.py", title="Feature ranges", icon=":material/tune:", url_path="ranges"),
     ],
 }
 

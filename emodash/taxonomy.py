@@ -287,13 +287,13 @@ def get_label_set(name: str) -> LabelSet:
         raise KeyError(f"unknown label set {name!r}; known: {', '.join(LABEL_SETS)}") from None
 
 
-def label_set_for(labels: Iterable[str], name: str, prefer: LabelSet | None = None) -> LabelSet:
-    """The label set that `labels` (a user's data) belong to: `prefer` or a registered one that holds them all, else a
-    new set in first-seen order whose labels borrow the mapping of a registered label of the same name (canonical
-    None where no registered label has that name, so they still plot, in the unmapped grey)."""
+def label_set_for(labels: Iterable[str], name: str, prefer: tuple[LabelSet, ...] = ()) -> LabelSet:
+    """The label set that `labels` (a user's data) belong to: the first of `prefer`, else of the registered sets,
+    that holds them all; else a new set in first-seen order whose labels borrow the mapping of a registered label of
+    the same name (canonical None where none has that name, so they still plot, in the unmapped grey)."""
     found = list(dict.fromkeys(str(lab) for lab in labels))
-    for candidate in (prefer, *LABEL_SETS.values()):
-        if candidate is not None and set(found) <= set(candidate.names):
+    for candidate in (*prefer, *LABEL_SETS.values()):
+        if set(found) <= set(candidate.names):
             return candidate
     known = {lab.name: lab for ls in LABEL_SETS.values() for lab in ls.labels}
     return LabelSet(

@@ -60,7 +60,7 @@ def read_image_folders(root: str | Path, label_set: LabelSet | None = None) -> D
             f"formats: {', '.join(sorted(IMAGE_SUFFIXES))})"
         )
     names = [d.name for d, _ in pairs]
-    ls = label_set_for(names, f"{r.name}-labels", prefer=label_set or FER2013)
+    ls = label_set_for(names, f"{r.name}-labels", prefer=(label_set or FER2013,))
     if label_set is not None and ls is not label_set:
         unknown = sorted(set(names) - set(label_set.names))
         raise InputError(f"{r}: class folders {unknown} are not labels of {label_set.name!r}")

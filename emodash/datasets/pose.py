@@ -98,7 +98,7 @@ def read(path: str | Path) -> Dataset:
     folded = [lab.lower() for lab in labels]  # emotion words in any case ("Happy") map onto the taxonomy
     if set(folded) <= set(CANONICAL_SET.names) or set(folded) <= set(FER2013.names):
         labels = folded
-    label_set = label_set_for(labels, f"{name}-labels", prefer=CANONICAL_SET)
+    label_set = label_set_for(labels, f"{name}-labels", prefer=(CANONICAL_SET,))
     fps = [part["fps"] for part in parts if part["fps"] is not None]
     layouts = sorted({part["layout"] for part in parts})
     return Dataset(

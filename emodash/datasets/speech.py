@@ -108,7 +108,7 @@ def read_labelled_folder(csv_path: str | Path) -> Dataset:
         "speech",
         files,
         labels,
-        label_set_for(labels, f"{p.parent.name}-labels", prefer=RAVDESS),
+        label_set_for(labels, f"{p.parent.name}-labels", prefer=(RAVDESS,)),
         groups=table.drop(columns=list(LABEL_COLUMNS)).reset_index(drop=True),
         meta={"path": str(p), "format": "audio files + labels CSV"},
     )

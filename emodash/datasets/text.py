@@ -50,7 +50,7 @@ def read_semicolon_text(path: str | Path, label_set: LabelSet | None = None) -> 
         raise InputError(f"{p}: {len(bad)} line(s) are not `text;label`{expected} (first at line {bad[0]}){hint}")
     if not texts:
         raise InputError(f"{p}: no examples (expected lines of `text;label`)")
-    ls = label_set or label_set_for(labels, f"{p.stem}-labels", prefer=DAIRAI)
+    ls = label_set or label_set_for(labels, f"{p.stem}-labels", prefer=(DAIRAI,))
     return Dataset(
         p.stem, "text", texts, np.array(labels, dtype=object), ls, meta={"path": str(p), "format": "text;label"}
     )
@@ -88,7 +88,7 @@ def read_text_csv(path: str | Path) -> Dataset:
         "text",
         table[text_col].str.strip().tolist(),
         labels,
-        label_set_for(labels, f"{p.stem}-labels", prefer=DAIRAI),
+        label_set_for(labels, f"{p.stem}-labels", prefer=(DAIRAI,)),
         groups=table.drop(columns=[text_col, label_col]).reset_index(drop=True),
         meta={"path": str(p), "format": "CSV"},
     )

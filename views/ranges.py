@@ -1,0 +1,252 @@
+"""Feature ranges: set each state's acceptable range of each accelerometer feature by eye, see the overlaps, and the
+rule model they make against a random forest on the same split (the phone seed's method, as a tool)."""
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from emodash.datasets import accel, registry
+from emodash.errors import InputError
+from emodash.features.accel import SEED_FEATURES, window_table
+from emodash.models import accel as models
+from emodash.models import ranges as rg
+from emodash.plots import ranges as plots
+
+st.title("Feature ranges")
+st.caption(
+    "Choose each state's acceptable range of each feature by eye (drag a box over a state's points, or use the "
+    "sliders), drop features whose ranges overlap much, and watch the rule model they make against a random forest."
+)
+
+SOURCES = {
+    "Seed feature file (phone, 5 states)": "phone-accel",
+    "Quiroz walks (12 people, 3 states)": "quiroz",
+    "Demo recordings (synthetic)": "demo-accel",
+    "Upload a file": None,
+}
+
+
+# cache_resource, not cache_data: the data sets are only read, and copying them on every rerun costs ~0.1 s
+@st.cache_resource(show_spinner="Reading the data…")
+def load_registered(name: str):
+    return registry.load(name)
+
+
+@st.cache_resource(show_spinner="Reading the file…", max_entries=4)
+def load_upload(data: bytes, name: str):
+    return accel.read_bytes(data, name)
+
+
+@st.cache_resource(show_spinner="Cutting windows and computing features…", max_entries=8)
+def windows(_ds, key: str, window_s: float, overlap: float, remove_gravity: bool):
+    return window_table(_ds, window_s, overlap, remove_gravity, all_features=True)
+
+
+@st.cache_resource(show_spinner="Training the random forest…", max_entries=8)
+def forest(key: str, _X: pd.DataFrame, _y: np.ndarray, _train: np.ndarray):
+    return models.random_forest(_X, _y, _train)
+
+
+available = [k for k, v in SOURCES.items() if v is None or registry.get(v).available()]
+source = st.radio("Data", available, horizontal=True)
+try:
+    if SOURCES[source] is None:
+        up = st.file_uploader(
+            "CSV or xlsx: raw (time, x, y, z, label[, participant]), one sheet per state, or a feature table",
+            type=["csv", "xlsx"],
+        )
+        if up is None:
+            st.info("Upload a file, or choose another data source.")
+            st.stop()
+        raw = load_upload(up.getvalue(), up.name)
+        data_key = hashlib.sha1(up.getvalue()).hexdigest()[:12]
+    else:
+        raw = load_registered(SOURCES[source])
+        data_key = SOURCES[source]
+except InputError as exc:
+    st.error(str(exc))
+    st.stop()
+if raw.synthetic:
+    st.warning("Synthetic demo data: simulated recordings, not people.")
+
+window_s, overlap, gravity = None, None, False
+if raw.meta.get("kind") == "raw":
+    c1, c2, c3 = st.columns(3)
+    rate = float(raw.meta.get("sample_rate") or 50)
+    window_s = c1.slider("Window (s)", 2.0, 20.0, 10.0 if rate >= 25 else 5.0, 0.5)
+    overlap = c2.slider("Overlap", 0.0, 0.9, 0.5, 0.1)
+    gravity = c3.toggle("Remove gravity (per-window mean)", value=False)
+    st.caption(f"{len(raw)} recordings at {rate:g} Hz. {raw.meta.get('sample_rate_note', '')}")
+try:
+    ds = windows(raw, data_key, window_s, overlap, gravity)
+except InputError as exc:
+    st.error(str(exc))
+    st.stop()
+key = f"{data_key}|{window_s}|{overlap}|{gravity}"
+X, y = ds.samples, np.asarray(ds.labels, dtype=object)
+split = models.default_split(ds)
+states = [s for s in ds.label_set.names if (y == s).any()]
+note = ds.meta.get("mapping_note")
+st.caption(
+    f"{len(ds)} windows, {len(states)} states; split: {split.kind}; {len(split.train)} training and "
+    f"{len(split.test)} test windows. Only training windows are drawn, so ranges set by eye never see the test "
+    "windows." + (f" States: {note}." if note else "")
+)
+
+# --- state: ranges, features, removed windows, per data set ------------------------------------------------------
+S = st.session_state
+defaults = [f for f in SEED_FEATURES if f in X.columns] or list(X.columns)
+if S.get("rg_key") != key:
+    S.rg_key, S.rg_removed, S.rg_sel_seen = key, set(), None
+    S.rg_ranges = rg.suggest(X.iloc[split.train], y[split.train], (0.05, 0.95), states)
+    S.rg_features = defaults
+if "rg_features" not in S:  # widget state is dropped on runs that stop before the widget
+    S.rg_features = defaults
+ranges: rg.Ranges = S.rg_ranges
+
+
+def suggest(features: list[str], q: tuple[float, float]) -> None:
+    """Quantile ranges of the (kept) training windows for `features`, into the current ranges."""
+    train = np.setdiff1d(split.train, list(S.rg_removed))
+    new = rg.suggest(X.iloc[train], y[train], q, states)
+    for f in features:
+        for s in states:
+            ranges.set(s, f, *new.get(s, f))
+    S.rg_slider_gen = S.get("rg_slider_gen", 0) + 1
+
+
+with st.sidebar:
+    st.subheader("Ranges file")
+    st.download_button(
+        "Save ranges (JSON)",
+        ranges.select(S.rg_features).to_json() if S.rg_features else ranges.to_json(),
+        file_name="ranges.json",
+        mime="application/json",
+    )
+    loaded = st.file_uploader("Load ranges (JSON)", type=["json"], key=f"rg_load_{key}")
+    if loaded is not None and S.get("rg_loaded") != (key, loaded.file_id):
+        try:
+            new = rg.Ranges.from_json(loaded.getvalue(), loaded.name)
+            unknown = [f for f in new.features if f not in X.columns] + [s for s in new.states if s not in states]
+            if unknown:
+                raise InputError(f"{loaded.name}: features/states not in this data: {', '.join(unknown)}")
+            for s in new.states:
+                for f in new.features:
+                    ranges.set(s, f, *new.get(s, f))
+            S.rg_features = list(new.features)
+            S.rg_loaded = (key, loaded.file_id)
+            S.rg_slider_gen = S.get("rg_slider_gen", 0) + 1
+        except InputError as exc:
+            st.error(str(exc))
+
+features = st.multiselect("Features", list(X.columns), key="rg_features")
+if not features:
+    st.error("Choose at least one feature.")
+    st.stop()
+
+q = st.slider("Suggest from quantiles", 0.0, 1.0, (0.05, 0.95), 0.01)
+st.button("Suggest all ranges from these quantiles", on_click=suggest, args=(features, q))
+
+# --- one feature: distribution, time course, ranges ---------------------------------------------------------------
+feature = st.selectbox("Feature to tune", features)
+train_kept = np.setdiff1d(split.train, list(S.rg_removed))
+chart_key = f"rg_chart_{key}_{feature}"
+sel = S.get(chart_key)
+box = (sel or {}).get("selection", {}).get("box") if sel else None
+if box and S.rg_sel_seen != (chart_key, str(box[-1])):
+    S.rg_sel_seen = (chart_key, str(box[-1]))
+    xs, ys = box[-1].get("x", []), box[-1].get("y", [])
+    if xs and ys:
+        i = int(round(float(np.mean(xs))))
+        if 0 <= i < len(states):
+            ranges.set(states[i], feature, float(min(ys)), float(max(ys)))
+            S.rg_slider_gen = S.get("rg_slider_gen", 0) + 1
+
+left, right = st.columns([3, 2])
+view = right.radio("Plot", ["strip", "histogram"], horizontal=True)
+values = X[feature].iloc[train_kept].reset_index(drop=True)
+labs = y[train_kept]
+with left:
+    if view == "strip":
+        st.plotly_chart(
+            plots.range_strip(values, labs, ranges, feature, ds.label_set),
+            on_select="rerun",
+            selection_mode="box",
+            key=chart_key,
+        )
+    else:
+        st.plotly_chart(plots.range_histogram(values, labs, ranges, feature, ds.label_set))
+with right:
+    st.button("Suggest this feature", on_click=suggest, args=([feature], q))
+    lo_all, hi_all = float(np.nanmin(X[feature])), float(np.nanmax(X[feature]))
+    step = (hi_all - lo_all) / 200 or 1.0
+    gen = S.get("rg_slider_gen", 0)
+    for s in states:
+        lo, hi = ranges.get(s, feature)
+        val = st.slider(
+            s,
+            lo_all,
+            hi_all,
+            (min(max(lo, lo_all), hi_all), max(min(hi, hi_all), lo_all)),
+            step=step,
+            key=f"rg_sl_{key}_{feature}_{s}_{gen}",
+        )
+        if val != (min(max(lo, lo_all), hi_all), max(min(hi, hi_all), lo_all)):
+            ranges.set(s, feature, *val)
+    st.plotly_chart(plots.overlap_heatmap(rg.overlap_matrix(ranges, feature), feature))
+st.plotly_chart(
+    plots.time_course(values, labs, ds.groups["window_number"].to_numpy()[train_kept], ranges, feature, ds.label_set)
+)
+
+# --- overlaps --------------------------------------------------------------------------------------------------
+current = ranges.select(features)
+threshold = st.slider("Overlap threshold for removal (mean over pairs of states)", 0.0, 1.0, 0.5, 0.05)
+over = rg.feature_overlap(current)
+flag = rg.flagged(current, threshold)
+c1, c2 = st.columns([3, 2])
+c1.plotly_chart(plots.overlap_bars(over, threshold))
+with c2:
+    st.write(f"**{len(flag)} flagged**: " + (", ".join(flag) or "none"))
+    keep = [f for f in features if f not in flag]
+    if flag and keep:
+
+        def drop_flagged() -> None:
+            S.rg_features = keep
+
+        st.button(f"Drop the {len(flag)} flagged feature(s)", on_click=drop_flagged)
+
+# --- models -----------------------------------------------------------------------------------------------------
+st.subheader("Rule model against a random forest")
+rule = models.rule_scores(current, X, y, split.test)
+rf_model = forest(f"{key}|{','.join(features)}|{sorted(S.rg_removed)}", X[features], y, train_kept)
+rf = models.scores(rf_model, X[features], y, split.test, states)
+c1, c2 = st.columns(2)
+c1.metric("Rule model accuracy", f"{rule['accuracy']:.3f}", f"{rule['accuracy'] - rf['accuracy']:+.3f} vs forest")
+c2.metric("Random forest (100 trees)", f"{rf['accuracy']:.3f}", help="trained on the kept training windows")
+c1.plotly_chart(plots.confusion(rule["confusion"], states, "Rule model"))
+c2.plotly_chart(plots.confusion(rf["confusion"], states, "Random forest"))
+st.caption(f"Test: {rule['n_test']} complete windows ({split.kind}); chance {1 / len(states):.2f}.")
+
+# --- outliers and export ----------------------------------------------------------------------------------------
+st.subheader("Windows outside their state's ranges")
+out = rg.outliers(X.iloc[train_kept], y[train_kept], current)
+out["row"] = train_kept[out["row"].to_numpy()]
+st.dataframe(out, hide_index=True, height=220)
+
+
+def remove_outliers() -> None:
+    S.rg_removed = S.rg_removed | set(out["row"].tolist())
+
+
+c1, c2 = st.columns(2)
+c1.button(f"Remove these {len(out)} training windows", on_click=remove_outliers, disabled=out.empty)
+c2.button(f"Restore {len(S.rg_removed)} removed", on_click=lambda: S.update(rg_removed=set()))
+clean = models.cleaned(ds, current)
+st.download_button(
+    f"Export cleaned windows (CSV, {len(clean)} of {len(ds)})",
+    clean.to_csv(index=False),
+    file_name="cleaned_windows.csv",
+    mime="text/csv",
+)
