@@ -7,16 +7,14 @@ from typing import Any
 import numpy as np
 
 from emodash.datasets.base import Dataset
+from emodash.eda import basics
 
 
 def describe(ds: Dataset) -> dict[str, Any]:
     """Counts per state, participants/sessions, sample rate, seconds per state (raw) and a per-feature summary."""
     out: dict[str, Any] = {
-        "name": ds.name,
+        **basics(ds),
         "kind": ds.meta.get("kind"),
-        "synthetic": ds.synthetic,
-        "label_set": ds.label_set.name,
-        "per_state": {k: int(v) for k, v in ds.class_counts().items()},
         "sample_rate_hz": ds.meta.get("sample_rate"),
     }
     for col in ("participant", "session", "condition"):
