@@ -274,7 +274,35 @@ def show_accel(ds) -> dict:
     return info
 
 
-VIEWS = {"face": show_face, "speech": show_speech, "text": show_text, "pose": show_pose, "accel": show_accel}
+def show_emg(ds) -> dict:
+    from emodash.eda import emg
+    from emodash.plots import emg as emg_figs
+
+    info = emg.describe(ds)
+    c = st.columns(4)
+    c[0].metric("Windows", f"{len(ds):,}")
+    c[1].metric("Samples per window", info["window"])
+    c[2].metric("Channels", len(info["channels"]))
+    c[3].metric("Recordings", info["recordings"] or "-")
+    if ds.label_set.name == "emg":
+        st.caption("The authors do not say which index is which emotion, so labels stay emg_0 ... emg_5.")
+    st.plotly_chart(figs.class_balance(ds))
+    left, right = st.columns(2)
+    sigma = left.slider("Gaussian smoothing (sigma, samples)", 0.0, 15.0, 5.0, 0.5)
+    which = right.number_input("Window of each emotion", 1, int(ds.class_counts().max()), 1)
+    st.plotly_chart(emg_figs.smoothed_by_label(ds, sigma=sigma, which=int(which) - 1))
+    st.plotly_chart(emg_figs.channel_means(ds))
+    return info
+
+
+VIEWS = {
+    "face": show_face,
+    "speech": show_speech,
+    "text": show_text,
+    "pose": show_pose,
+    "accel": show_accel,
+    "emg": show_emg,
+}
 
 st.title("Datasets")
 try:
