@@ -6,6 +6,7 @@ from emodash.datasets.text import read_semicolon_text
 from emodash.errors import InputError
 from emodash.inference import registry
 from emodash.models import storage
+from emodash.taxonomy import DAIRAI
 from tests.conftest import data_path
 
 
@@ -80,7 +81,7 @@ def test_loader_names_the_bad_line(tmp_path, content, message):
     f = tmp_path / "t.txt"
     f.write_text(content)
     with pytest.raises(InputError, match=message):
-        read_semicolon_text(f)
+        read_semicolon_text(f, DAIRAI)  # with a label set given, "happy" is not one of dair-ai's labels
 
 
 def test_loader_splits_on_the_last_semicolon(tmp_path):
