@@ -30,8 +30,8 @@ class KerasCNN(BaseEstimator, ClassifierMixin):
         filters: tuple[int, ...] = (16, 32),
         dense: int = 32,
         dropout: float = 0.3,
-        epochs: int = 30,
-        batch_size: int = 32,
+        epochs: int = 60,
+        batch_size: int = 16,
         learning_rate: float = 3e-3,
         class_weight: str | None = None,
         seed: int = 0,
@@ -65,7 +65,11 @@ class KerasCNN(BaseEstimator, ClassifierMixin):
         return model
 
     def fit(self, X, y) -> KerasCNN:
+        import logging
+
         import keras
+
+        logging.getLogger("tensorflow").setLevel(logging.ERROR)  # retracing notices for each new small model
 
         if self.kind not in ("1d", "2d"):
             raise ValueError(f"kind must be '1d' or '2d', not {self.kind!r}")

@@ -54,7 +54,7 @@ ZOO: dict[str, ZooModel] = {
                  {"alpha": [1e-4, 1e-2, 1.0]}),
         ZooModel("cnn1d", "1-D CNN", SIGNAL, lambda s: KerasCNN("1d", seed=s), {"learning_rate": [1e-3, 3e-3]},
                  "tflite"),
-        ZooModel("cnn2d", "2-D CNN", IMAGE, lambda s: KerasCNN("2d", (16, 32, 64), 64, epochs=10, seed=s),
+        ZooModel("cnn2d", "2-D CNN", IMAGE, lambda s: KerasCNN("2d", (16, 32, 64), 64, epochs=10, batch_size=64, learning_rate=1e-3, seed=s),
                  {"learning_rate": [1e-3, 3e-3]}, "tflite"),
     )
 }  # fmt: skip
