@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from emodash.cli import predict, train
+from emodash.cli import compare, predict, train
 from emodash.errors import InputError
 
-COMMANDS = (predict, train)
+COMMANDS = (predict, train, compare)
 
 
 def build_parser() -> argparse.ArgumentParser:
