@@ -16,6 +16,9 @@ pages = {
         st.Page("views/voice.py", title="Voice", icon=":material/mic:"),
         st.Page("views/together.py", title="Together", icon=":material/join:"),
     ],
+    "Research": [
+        st.Page("views/compare.py", title="Compare models", url_path="compare", icon=":material/leaderboard:"),
+    ],
 }
 
 try:  # settings are read here once, so that a wrong one is a message on every page, not a traceback

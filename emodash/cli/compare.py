@@ -81,7 +81,11 @@ def export(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info))
     else:
-        agree = "not checked" if result.agreement is None else f"{result.agreement:.1%} agreement with {result.agreement_with}"
+        agree = (
+            "not checked"
+            if result.agreement is None
+            else f"{result.agreement:.1%} agreement with {result.agreement_with}"
+        )
         print(f"{out}: {result.size:,} bytes; {args.model} on {task.name}, held-out accuracy "
               f"{result.python_accuracy:.3f} on {result.n_test} samples; {agree}")  # fmt: skip
         if result.note:

@@ -127,7 +127,10 @@ def _nb(clf: GaussianNB, n: int) -> str:
     int best = 0; double best_v = -1e300;
     for (int c = 0; c < EMODASH_N_CLASSES; c++) {{
         double v = NB_CONST[c];
-        for (int j = 0; j < {n}; j++) {{ double e = x[j] - NB_THETA[c * {n} + j]; v -= e * e * NB_INV2VAR[c * {n} + j]; }}
+        for (int j = 0; j < {n}; j++) {{
+            double e = x[j] - NB_THETA[c * {n} + j];
+            v -= e * e * NB_INV2VAR[c * {n} + j];
+        }}
         if (v > best_v) {{ best_v = v; best = c; }}
     }}
     return best;
@@ -156,7 +159,11 @@ def _svc(clf, n: int) -> str:
     static double k[{n_sv}];
     for (int s = 0; s < {n_sv}; s++) {{
         double d2 = 0.0, dot = 0.0;
-        for (int j = 0; j < {n}; j++) {{ double v = SV[s * {n} + j]; double e = x[j] - v; d2 += e * e; dot += x[j] * v; }}
+        for (int j = 0; j < {n}; j++) {{
+            double v = SV[s * {n} + j], e = x[j] - v;
+            d2 += e * e;
+            dot += x[j] * v;
+        }}
         (void) d2; (void) dot;
         k[s] = {kernel};
     }}

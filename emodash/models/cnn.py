@@ -21,8 +21,10 @@ def _as_input(X, kind: str) -> np.ndarray:
 
 class KerasCNN(BaseEstimator, ClassifierMixin):
     """Conv blocks (`filters` per block: conv 3, batch norm, ReLU, max pooling 2), global average pooling, dropout,
-    softmax; Adam, sparse cross-entropy, `epochs` over batches of `batch_size`. `class_weight="balanced"` weights
-    classes by inverse frequency. `kind` is "1d" (n, time, channels) or "2d" (n, height, width[, channels])."""
+    softmax; Adam, sparse cross-entropy, `epochs` over batches of `batch_size`; on small sets, smaller batches and
+    more epochs so that training takes at least `min_steps` gradient steps (batch-norm statistics need them).
+    `class_weight="balanced"` weights classes by inverse frequency. `kind` is "1d" (n, time, channels) or "2d"
+    (n, height, width[, channels])."""
 
     def __init__(
         self,
@@ -34,6 +36,7 @@ class KerasCNN(BaseEstimator, ClassifierMixin):
         batch_size: int = 16,
         learning_rate: float = 3e-3,
         class_weight: str | None = None,
+        min_steps: int = 100,
         seed: int = 0,
     ):
         self.kind = kind
@@ -44,6 +47,7 @@ class KerasCNN(BaseEstimator, ClassifierMixin):
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.class_weight = class_weight
+        self.min_steps = min_steps
         self.seed = seed
 
     def _build(self, shape: tuple[int, ...], n_classes: int):
@@ -56,7 +60,7 @@ class KerasCNN(BaseEstimator, ClassifierMixin):
         )
         layers = [keras.layers.Input(shape)]
         for f in self.filters:
-            layers += [conv(f, 3, padding="same", use_bias=False), keras.layers.BatchNormalization()]
+            layers += [conv(f, 3, padding="same", use_bias=False), keras.layers.BatchNormalization(momentum=0.9)]
             layers += [keras.layers.ReLU(), pool(2)]
         layers += [gap(), keras.layers.Dense(self.dense, activation="relu"), keras.layers.Dropout(self.dropout)]
         layers += [keras.layers.Dense(n_classes, activation="softmax")]
@@ -81,9 +85,10 @@ class KerasCNN(BaseEstimator, ClassifierMixin):
             counts = np.bincount(codes, minlength=len(self.classes_))
             weights = {i: len(codes) / (len(counts) * c) for i, c in enumerate(counts) if c}
         self.model_ = self._build(x.shape[1:], len(self.classes_))
-        self.model_.fit(
-            x, codes, epochs=self.epochs, batch_size=self.batch_size, class_weight=weights, shuffle=True, verbose=0
-        )
+        batch = min(self.batch_size, max(8, len(x) // 10))  # small sets: smaller batches, more steps per epoch
+        steps_per_epoch = -(-len(x) // batch)
+        self.epochs_ = max(self.epochs, -(-self.min_steps // steps_per_epoch))
+        self.model_.fit(x, codes, epochs=self.epochs_, batch_size=batch, class_weight=weights, shuffle=True, verbose=0)
         return self
 
     def predict_proba(self, X) -> np.ndarray:

@@ -145,11 +145,12 @@ def subsample(ds: Dataset, n: int, seed: int = 0) -> Dataset:
 
 
 def emg_task(ds: Dataset) -> Task:
-    """Smoothed (sigma 5), flattened windows, min-max scaled on the training fold; CNN 1-D on smoothed windows.
+    """Smoothed (sigma 5), flattened windows, min-max scaled on the training fold; CNN 1-D on smoothed windows
+    standardised per channel.
     Default split: temporal blocks within each recording. The seed's split is shown when the data is the seed's."""
     from sklearn.model_selection import train_test_split
 
-    from emodash.features.emg import EMGSmoother, GlobalMinMaxScaler, as_windows
+    from emodash.features.emg import ChannelStandardizer, EMGSmoother, GlobalMinMaxScaler, as_windows
 
     windows = as_windows(ds.samples)
     published = None
@@ -165,7 +166,7 @@ def emg_task(ds: Dataset) -> Task:
         inputs={VECTOR: lambda: windows, SIGNAL: lambda: windows},
         steps={
             VECTOR: lambda: [("smooth", EMGSmoother(5.0, flatten=True)), ("scale", GlobalMinMaxScaler())],
-            SIGNAL: lambda: [("smooth", EMGSmoother(5.0, flatten=False)), ("scale", GlobalMinMaxScaler())],
+            SIGNAL: lambda: [("smooth", EMGSmoother(5.0, flatten=False)), ("scale", ChannelStandardizer())],
         },
         default_split="temporal",
         synthetic=ds.synthetic,
@@ -173,7 +174,8 @@ def emg_task(ds: Dataset) -> Task:
         published=published,
         published_note="the seed's random window split (train_test_split test_size=0.2, random_state=100); "
         "neighbouring windows of one recording fall on both sides",
-        note="Gaussian smoothing sigma 5 per channel, flatten, min-max scaling fit on the training windows",
+        note="Gaussian smoothing sigma 5 per channel, flatten, min-max scaling fit on the training windows "
+        "(CNN: smoothed windows standardised per channel)",
     )
 
 
@@ -201,7 +203,10 @@ def hog_features(images: np.ndarray) -> np.ndarray:
     from skimage.feature import hog
 
     return np.stack(
-        [hog(img, orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2), feature_vector=True) for img in images]
+        [
+            hog(img, orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2), feature_vector=True)
+            for img in images
+        ]
     ).astype(np.float32)
 
 
@@ -315,9 +320,7 @@ HELD_OUT = {"fer2013-test": "FER-2013 PublicTest is a test split: compare on fer
 def comparable() -> list[str]:
     """Registered data sets whose modality has a task and that are present (or synthetic)."""
     return [
-        d.name
-        for d in registry.list_datasets()
-        if d.modality in PREPARERS and d.name not in HELD_OUT and d.available()
+        d.name for d in registry.list_datasets() if d.modality in PREPARERS and d.name not in HELD_OUT and d.available()
     ]
 
 

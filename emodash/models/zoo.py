@@ -38,7 +38,8 @@ class ZooModel:
 ZOO: dict[str, ZooModel] = {
     m.name: m
     for m in (
-        ZooModel("svm", "SVM (linear)", VECTOR, lambda s: LinearSVC(C=1.0, dual=False, random_state=s), {"C": [0.1, 1.0, 10.0]}),
+        ZooModel("svm", "SVM (linear)", VECTOR, lambda s: LinearSVC(C=1.0, dual=False, random_state=s),
+                 {"C": [0.1, 1.0, 10.0]}),
         ZooModel("svm-rbf", "SVM (RBF)", VECTOR, lambda s: SVC(C=10.0, gamma="scale", random_state=s),
                  {"C": [1.0, 10.0, 100.0]}),
         ZooModel("knn", "k nearest neighbours", VECTOR, lambda s: KNeighborsClassifier(5),
@@ -54,7 +55,8 @@ ZOO: dict[str, ZooModel] = {
                  {"alpha": [1e-4, 1e-2, 1.0]}),
         ZooModel("cnn1d", "1-D CNN", SIGNAL, lambda s: KerasCNN("1d", seed=s), {"learning_rate": [1e-3, 3e-3]},
                  "tflite"),
-        ZooModel("cnn2d", "2-D CNN", IMAGE, lambda s: KerasCNN("2d", (16, 32, 64), 64, epochs=10, batch_size=64, learning_rate=1e-3, seed=s),
+        ZooModel("cnn2d", "2-D CNN", IMAGE, lambda s: KerasCNN("2d", (16, 32, 64), 64, epochs=10, batch_size=64,
+                                                                      learning_rate=3e-3, seed=s),
                  {"learning_rate": [1e-3, 3e-3]}, "tflite"),
     )
 }  # fmt: skip
