@@ -1,4 +1,5 @@
-"""`python -m bench [face] [detectors] [text] [speech]`: run the benchmarks (all by default), print Markdown tables."""
+"""`python -m bench [face] [detectors] [text] [speech] [compare]`: run the benchmarks (all by default), print
+Markdown tables."""
 
 import argparse
 import os
@@ -6,9 +7,9 @@ import platform
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench import detectors, face, speech, text  # noqa: E402
+from bench import compare, detectors, face, speech, text  # noqa: E402
 
-SUITES = {"face": face.run, "detectors": detectors.run, "text": text.run, "speech": speech.run}
+SUITES = {"face": face.run, "detectors": detectors.run, "text": text.run, "speech": speech.run, "compare": compare.run}
 
 
 def main() -> None:
