@@ -205,6 +205,8 @@ def evaluate(
             if progress:
                 progress(done, total, f"{model}: cached")
             continue
+        if progress:
+            progress(done, total, f"{model}: preparing {get_model(model).input} input")
         X = task.X(get_model(model).input)
         rows = []
         for r, k, train, test in splits:

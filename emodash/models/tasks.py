@@ -213,7 +213,8 @@ def hog_features(images: np.ndarray) -> np.ndarray:
 def face_task(ds: Dataset) -> Task:
     """HOG features (standardised on the training fold) for classical models; 48x48 grey pixels for the 2-D CNN.
     FER-2013 has no subject ids, so its honest split is stratified random folds of the Training split."""
-    key = fingerprint(list(ds.samples) if not isinstance(ds.samples[0], np.ndarray) else np.stack(ds.samples))
+    samples = list(ds.samples) if not isinstance(ds.samples[0], np.ndarray) else np.stack(ds.samples)
+    key = fingerprint(samples, ds.labels)
 
     def pixels() -> np.ndarray:
         return cached_array("grey48", key, lambda: np.stack([_grey48(s) for s in ds.samples]).astype(np.uint8))
@@ -272,7 +273,7 @@ def speech_task(ds: Dataset) -> Task:
     from emodash.audio import read_audio
     from emodash.features.audio import LogMelImage, PooledSpeechFeatures
 
-    key = fingerprint(list(ds.samples))
+    key = fingerprint(list(ds.samples), ds.labels)
     waves: list = []
 
     def audio() -> list:
