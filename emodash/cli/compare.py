@@ -32,6 +32,8 @@ def compare(args: argparse.Namespace) -> int:
     if args.reproduce:
         return reproduce(task, args)
     models = parse_models(args.models)
+    if args.models in ("classical", "all"):  # the groups mean "those that apply here"
+        models = task.models(models)
     results = evaluation.evaluate(
         task, models, args.split, args.folds, args.repeats, args.seed, args.search, args.smote,
         progress=None if args.json else _progress, cache=not args.no_cache,
