@@ -162,8 +162,11 @@ def test_every_vector_model_learns_a_small_generated_set():
 
 
 def test_cnns_fit_and_predict_on_generated_data():
-    res = evaluation.evaluate(tasks.emg_task(emg.demo(per_label=8)), ["cnn1d"], "holdout", cache=False)
+    msgs = []
+    task = tasks.emg_task(emg.demo(per_label=8))
+    res = evaluation.evaluate(task, ["cnn1d"], "holdout", cache=False, progress=lambda d, t, m: msgs.append(m))
     assert res["n_test"].iloc[0] == 12 and 0 <= res["accuracy"].iloc[0] <= 1
+    assert "cnn1d: fold 1/1, epoch 60/60" in msgs  # long CNN folds report each epoch
     res = evaluation.evaluate(_image_task(50), ["cnn2d"], "random", 2, cache=False)
     assert res["accuracy"].mean() > 0.6
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
@@ -68,7 +70,8 @@ class KerasCNN(BaseEstimator, ClassifierMixin):
         model.compile(keras.optimizers.Adam(self.learning_rate), "sparse_categorical_crossentropy")
         return model
 
-    def fit(self, X, y) -> KerasCNN:
+    def fit(self, X, y, on_epoch: Callable[[int, int], None] | None = None) -> KerasCNN:
+        """Train; `on_epoch(done, total)` is called after each epoch (progress for long runs)."""
         import logging
 
         import keras
@@ -88,7 +91,19 @@ class KerasCNN(BaseEstimator, ClassifierMixin):
         batch = min(self.batch_size, max(8, len(x) // 10))  # small sets: smaller batches, more steps per epoch
         steps_per_epoch = -(-len(x) // batch)
         self.epochs_ = max(self.epochs, -(-self.min_steps // steps_per_epoch))
-        self.model_.fit(x, codes, epochs=self.epochs_, batch_size=batch, class_weight=weights, shuffle=True, verbose=0)
+        callbacks = []
+        if on_epoch is not None:
+            callbacks.append(keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: on_epoch(e + 1, self.epochs_)))
+        self.model_.fit(
+            x,
+            codes,
+            epochs=self.epochs_,
+            batch_size=batch,
+            class_weight=weights,
+            shuffle=True,
+            verbose=0,
+            callbacks=callbacks,
+        )
         return self
 
     def predict_proba(self, X) -> np.ndarray:

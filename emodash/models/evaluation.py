@@ -195,6 +195,7 @@ def evaluate(
         task.check(m)
     splits = task_folds(task, split, n_splits, repeats, seed)
     total, done, frames = len(models) * len(splits), 0, []
+    n_folds = len({k for _, k, _, _ in splits})
     labels = list(task.labels)
     for model in models:
         key = _cache_key(task, model, split, n_splits, repeats, seed, search, rebalance)
@@ -210,14 +211,18 @@ def evaluate(
         X = task.X(get_model(model).input)
         rows = []
         for r, k, train, test in splits:
+            where = f"{model}: fold {k + 1}/{n_folds}" + (f", repeat {r + 1}" if r else "")
             if progress:
-                progress(done, total, f"{model}: fold {k + 1}/{n_splits if split != 'holdout' else 1}")
+                progress(done, total, where)
+            fit_params = {}
+            if progress and get_model(model).input != VECTOR:  # CNNs report each epoch
+                fit_params["clf__on_epoch"] = lambda e, n, d=done, w=where: progress(d, total, f"{w}, epoch {e}/{n}")
             inner = _inner(task, split, train, seed) if search else None
             est = build(task, model, seed, rebalance, search, inner)
             with threadpool_limits(1, user_api="blas"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)  # capped iterations are part of the recipe
                 t0 = time.perf_counter()
-                est.fit(_take(X, train), task.y[train])
+                est.fit(_take(X, train), task.y[train], **fit_params)
                 t1 = time.perf_counter()
                 pred = est.predict(_take(X, test))
                 t2 = time.perf_counter()
