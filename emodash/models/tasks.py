@@ -39,7 +39,8 @@ class Task:
 
     `inputs[kind]()` gives the model input for an input kind (vector, signal, image), computed once; `steps[kind]()`
     gives fresh preprocessing steps fit on each training fold. `groups` holds the columns splits use: `recording`
-    and `position` (time order within a recording) for temporal splits, `group_column` for grouped ones.
+    and `position` (time order within a recording) for temporal splits, `group_column` for grouped ones; `labels`
+    are the class names in the label set's order (those present).
     """
 
     name: str
