@@ -20,6 +20,7 @@ pages = {
         st.Page("views/datasets.py", title="Datasets", icon=":material/dataset:"),
         st.Page("views/everyday.py", title="Everyday emotions", icon=":material/calendar_month:"),
         st.Page("views/ranges.py", title="Feature ranges", icon=":material/tune:", url_path="ranges"),
+        st.Page("views/compare.py", title="Compare models", url_path="compare", icon=":material/leaderboard:"),
     ],
 }
 

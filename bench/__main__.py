@@ -9,7 +9,7 @@ import platform
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench import datasets, detectors, face, ranges, speech, text  # noqa: E402
+from bench import compare, datasets, detectors, face, ranges, speech, text  # noqa: E402
 
 SUITES = {
     "face": face.run,
@@ -18,6 +18,7 @@ SUITES = {
     "speech": speech.run,
     "datasets": datasets.run,
     "ranges": ranges.run,
+    "compare": compare.run,
 }
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from emodash.cli import accel, data, predict, train
+from emodash.cli import accel, compare, data, predict, train
 from emodash.errors import InputError
 
-COMMANDS = (predict, train, data, accel)
+COMMANDS = (predict, train, data, accel, compare)
 
 
 def build_parser() -> argparse.ArgumentParser:

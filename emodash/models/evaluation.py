@@ -1,0 +1,303 @@
+"""Honest, repeatable model comparison: folds under a chosen split, zoo models fit on each training side, scores
+as one tidy DataFrame (one row per model, repeat and fold), cached on disk by data hash + model + parameters + split.
+
+Splits:
+- `random`: stratified k-fold, shuffled (what the seeds did; leaks neighbouring windows of one recording).
+- `temporal`: each recording cut into k contiguous blocks in time order; fold i tests block i of every recording and
+  trains on the rest, leaving out `gap` windows on each side of the test block.
+- `holdout`: the last 1/k of each recording is the test set, everything before it trains (one fold).
+- `grouped`: stratified k-fold grouped by subject/actor/participant: no group on both sides.
+- `published`: the seed's own split, where the task has one.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import warnings
+from typing import Callable, Iterator
+
+import numpy as np
+import pandas as pd
+import sklearn
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, balanced_accuracy_score, confusion_matrix, f1_score
+from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, StratifiedKFold
+from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
+
+from emodash.errors import InputError
+from emodash.models.tasks import Task, cache_dir, fingerprint
+from emodash.models.zoo import VECTOR, get_model
+
+SPLITS = ("random", "temporal", "holdout", "grouped", "published")
+METRICS = ("accuracy", "balanced_accuracy", "macro_f1")
+#: bump when the meaning of cached rows changes
+CACHE_VERSION = 1
+
+Progress = Callable[[int, int, str], None]
+
+
+def temporal_folds(groups: pd.DataFrame, n_splits: int = 5, gap: int = 1) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Contiguous time blocks per recording (see module doc); needs `recording` and `position` columns."""
+    rec, pos = groups["recording"].to_numpy(), groups["position"].to_numpy()
+    blocks = np.zeros(len(rec), dtype=int)
+    rank = np.zeros(len(rec), dtype=int)
+    for r in np.unique(rec):
+        idx = np.flatnonzero(rec == r)
+        idx = idx[np.argsort(pos[idx], kind="stable")]
+        if len(idx) < n_splits:
+            raise InputError(f"recording {r} has {len(idx)} windows, fewer than {n_splits} folds")
+        rank[idx] = np.arange(len(idx))
+        for b, part in enumerate(np.array_split(idx, n_splits)):
+            blocks[part] = b
+    for b in range(n_splits):
+        test = np.flatnonzero(blocks == b)
+        near = np.zeros(len(rec), dtype=bool)
+        for r in np.unique(rec[test]):
+            mine = rec == r
+            lo, hi = rank[test][rec[test] == r].min(), rank[test][rec[test] == r].max()
+            near |= mine & (rank >= lo - gap) & (rank <= hi + gap)
+        yield np.flatnonzero(~near), test
+
+
+def holdout_fold(groups: pd.DataFrame, fraction: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
+    """Train on the first part of each recording, test on its last `fraction` (time order kept)."""
+    rec, pos = groups["recording"].to_numpy(), groups["position"].to_numpy()
+    test = np.zeros(len(rec), dtype=bool)
+    for r in np.unique(rec):
+        idx = np.flatnonzero(rec == r)
+        idx = idx[np.argsort(pos[idx], kind="stable")]
+        test[idx[len(idx) - max(1, int(round(fraction * len(idx)))) :]] = True
+    return np.flatnonzero(~test), np.flatnonzero(test)
+
+
+def folds(
+    y: np.ndarray,
+    groups: pd.DataFrame,
+    split: str,
+    n_splits: int = 5,
+    repeats: int = 1,
+    seed: int = 0,
+    group_column: str | None = None,
+    published: tuple[np.ndarray, np.ndarray] | None = None,
+    gap: int = 1,
+) -> list[tuple[int, int, np.ndarray, np.ndarray]]:
+    """(repeat, fold, train, test) for a split; temporal, holdout and published are deterministic (one repeat)."""
+    n = len(y)
+    if split == "random":
+        return [
+            (r, k, tr, te)
+            for r in range(repeats)
+            for k, (tr, te) in enumerate(StratifiedKFold(n_splits, shuffle=True, random_state=seed + r).split(y, y))
+        ]
+    if split in ("temporal", "holdout"):
+        if not {"recording", "position"} <= set(groups.columns):
+            raise InputError(f"a {split} split needs recordings in time order; this data has none (use random)")
+        if split == "holdout":
+            return [(0, 0, *holdout_fold(groups, 1.0 / n_splits))]
+        return [(0, k, tr, te) for k, (tr, te) in enumerate(temporal_folds(groups, n_splits, gap))]
+    if split == "grouped":
+        if not group_column:
+            raise InputError("a grouped split needs subject/actor/participant ids; this data has none (use random)")
+        g = groups[group_column].to_numpy()
+        if len(np.unique(g)) < n_splits:
+            raise InputError(f"{len(np.unique(g))} {group_column}s cannot fill {n_splits} grouped folds")
+        out = []
+        for r in range(repeats):
+            cv = StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed + r)
+            for k, (tr, te) in enumerate(cv.split(np.zeros(n), y, g)):
+                if set(g[tr]) & set(g[te]):
+                    raise AssertionError("a group landed on both sides of a split")
+                out.append((r, k, tr, te))
+        return out
+    if split == "published":
+        if published is None:
+            raise InputError("this data set has no published split")
+        return [(0, 0, np.asarray(published[0]), np.asarray(published[1]))]
+    raise InputError(f"unknown split {split!r}; choose from {', '.join(SPLITS)}")
+
+
+def task_folds(task: Task, split: str | None = None, n_splits: int = 5, repeats: int = 1, seed: int = 0):
+    """`folds` for a task; `split=None` is the task's honest default."""
+    return folds(
+        task.y, task.groups, split or task.default_split, n_splits, repeats, seed, task.group_column, task.published
+    )
+
+
+def build(
+    task: Task,
+    model: str,
+    seed: int = 0,
+    rebalance: bool = False,
+    search: bool = False,
+    inner: list | None = None,
+):
+    """The unfitted pipeline for `model` on `task`: the task's steps, SMOTE if `rebalance` (CNNs: balanced class
+    weights instead), the classifier, wrapped in a grid search over `inner` folds if `search`."""
+    spec = get_model(model)
+    task.check(model)
+    clf = spec.make(seed)
+    steps = list(task.steps[spec.input]())
+    if rebalance and spec.input == VECTOR:
+        from imblearn.over_sampling import SMOTE
+        from imblearn.pipeline import Pipeline as ImbPipeline
+
+        pipe = ImbPipeline([*steps, ("smote", SMOTE(random_state=seed, k_neighbors=3)), ("clf", clf)])
+    else:
+        if rebalance:
+            clf.set_params(class_weight="balanced")
+        pipe = Pipeline([*steps, ("clf", clf)])
+    if search and spec.grid:
+        grid = {f"clf__{k}": v for k, v in spec.grid.items()}
+        return GridSearchCV(pipe, grid, scoring="f1_macro", cv=inner, n_jobs=1, refit=True)
+    return pipe
+
+
+def _inner(task: Task, split: str, train: np.ndarray, seed: int) -> list:
+    """Folds inside a training side, of the same kind as the outer split (3 folds)."""
+    kind = {"published": "random", "holdout": "temporal"}.get(split, split)
+    sub = task.groups.iloc[train].reset_index(drop=True) if len(task.groups) else task.groups
+    return [(tr, te) for _, _, tr, te in folds(task.y[train], sub, kind, 3, 1, seed, task.group_column)]
+
+
+def _take(X, idx: np.ndarray):
+    return X[idx] if isinstance(X, np.ndarray) else [X[i] for i in idx]
+
+
+def _cache_key(task: Task, model: str, split: str, n_splits: int, repeats: int, seed: int, search: bool,
+               rebalance: bool) -> str:  # fmt: skip
+    params = json.dumps(get_model(model).make(seed).get_params(), sort_keys=True, default=str)
+    return fingerprint(
+        task.fingerprint, model, params, split, n_splits, repeats, seed, search, rebalance, sklearn.__version__,
+        CACHE_VERSION,
+    )  # fmt: skip
+
+
+def evaluate(
+    task: Task,
+    models: list[str],
+    split: str | None = None,
+    n_splits: int = 5,
+    repeats: int = 1,
+    seed: int = 0,
+    search: bool = False,
+    rebalance: bool = False,
+    progress: Progress | None = None,
+    cache: bool = True,
+) -> pd.DataFrame:
+    """Fit and score every model on every fold; one row per (model, repeat, fold) with accuracy, balanced accuracy,
+    macro-F1, per-class F1 (`f1:<label>`), the confusion matrix (rows true, columns predicted, in `task.labels`
+    order), fit and predict seconds, and the options used. `progress(done, total, message)` is called per fold.
+    BLAS runs on one thread (the folds are small; more threads only contend on a shared CPU)."""
+    split = split or task.default_split
+    for m in models:
+        task.check(m)
+    splits = task_folds(task, split, n_splits, repeats, seed)
+    total, done, frames = len(models) * len(splits), 0, []
+    n_folds = len({k for _, k, _, _ in splits})
+    labels = list(task.labels)
+    for model in models:
+        key = _cache_key(task, model, split, n_splits, repeats, seed, search, rebalance)
+        path = cache_dir() / "compare" / f"{key}.json"
+        if cache and path.is_file():
+            frames.append(pd.read_json(path, orient="records"))
+            done += len(splits)
+            if progress:
+                progress(done, total, f"{model}: cached")
+            continue
+        if progress:
+            progress(done, total, f"{model}: preparing {get_model(model).input} input")
+        X = task.X(get_model(model).input)
+        rows = []
+        for r, k, train, test in splits:
+            where = f"{model}: fold {k + 1}/{n_folds}" + (f", repeat {r + 1}" if r else "")
+            if progress:
+                progress(done, total, where)
+            fit_params = {}
+            if progress and get_model(model).input != VECTOR:  # CNNs report each epoch
+                fit_params["clf__on_epoch"] = lambda e, n, d=done, w=where: progress(d, total, f"{w}, epoch {e}/{n}")
+            inner = _inner(task, split, train, seed) if search else None
+            est = build(task, model, seed, rebalance, search, inner)
+            with threadpool_limits(1, user_api="blas"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)  # capped iterations are part of the recipe
+                t0 = time.perf_counter()
+                est.fit(_take(X, train), task.y[train], **fit_params)
+                t1 = time.perf_counter()
+                pred = est.predict(_take(X, test))
+                t2 = time.perf_counter()
+            truth = task.y[test]
+            f1s = f1_score(truth, pred, labels=labels, average=None, zero_division=0)
+            rows.append(
+                {
+                    "model": model,
+                    "split": split,
+                    "repeat": r,
+                    "fold": k,
+                    "n_train": len(train),
+                    "n_test": len(test),
+                    "accuracy": accuracy_score(truth, pred),
+                    "balanced_accuracy": balanced_accuracy_score(truth, pred),
+                    "macro_f1": f1_score(truth, pred, labels=labels, average="macro", zero_division=0),
+                    "fit_s": t1 - t0,
+                    "predict_s": t2 - t1,
+                    **{f"f1:{lab}": float(v) for lab, v in zip(labels, f1s)},
+                    "confusion": confusion_matrix(truth, pred, labels=labels).tolist(),
+                    "search": search,
+                    "rebalance": rebalance,
+                    "best_params": json.dumps(est.best_params_, default=str) if search and hasattr(est, "best_params_")
+                    else "",
+                }
+            )  # fmt: skip
+            done += 1
+        frame = pd.DataFrame(rows)
+        if cache:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            frame.to_json(path, orient="records")
+        frames.append(frame)
+    if progress:
+        progress(total, total, "done")
+    return pd.concat(frames, ignore_index=True)
+
+
+def summary(results: pd.DataFrame) -> pd.DataFrame:
+    """Per model: mean and sd of each metric over folds and repeats, mean fit and predict seconds per fold, and
+    `best_<metric>` True for the best mean (ties included)."""
+    g = results.groupby("model", sort=False)
+    out = pd.DataFrame({"folds": g.size()})
+    for m in METRICS:
+        out[f"{m}_mean"] = g[m].mean()
+        out[f"{m}_sd"] = g[m].std(ddof=0)
+    out["fit_s"] = g["fit_s"].mean()
+    out["predict_s"] = g["predict_s"].mean()
+    for m in METRICS:
+        out[f"best_{m}"] = np.isclose(out[f"{m}_mean"], out[f"{m}_mean"].max())
+    return out.reset_index()
+
+
+def table(results: pd.DataFrame) -> pd.DataFrame:
+    """`summary` as display strings: "0.933 ± 0.021", with "*" after the best of each metric."""
+    s = summary(results)
+    out = pd.DataFrame({"model": s["model"], "folds": s["folds"]})
+    for m in METRICS:
+        out[m] = [
+            f"{mean:.3f} ± {sd:.3f}" + (" *" if best else "")
+            for mean, sd, best in zip(s[f"{m}_mean"], s[f"{m}_sd"], s[f"best_{m}"])
+        ]
+    out["fit s/fold"] = s["fit_s"].map(lambda v: f"{v:.3f}")
+    out["predict s/fold"] = s["predict_s"].map(lambda v: f"{v:.4f}")
+    return out
+
+
+def confusion(results: pd.DataFrame, model: str) -> np.ndarray:
+    """The model's confusion matrix summed over folds (and repeats)."""
+    mats = [np.asarray(c) for c in results.loc[results["model"] == model, "confusion"]]
+    return np.sum(mats, axis=0)
+
+
+def per_class_f1(results: pd.DataFrame) -> pd.DataFrame:
+    """Mean F1 per class (columns) and model (rows)."""
+    cols = [c for c in results.columns if c.startswith("f1:")]
+    out = results.groupby("model", sort=False)[cols].mean()
+    out.columns = [c[3:] for c in cols]
+    return out

@@ -1,0 +1,261 @@
+"""Model comparison: EMG loaders, the zoo, honest splits, cached repeatable evaluation, the EMG seed reproduced,
+the CLI and the Compare page."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from emodash.cli import main
+from emodash.datasets import emg
+from emodash.errors import InputError
+from emodash.models import evaluation, tasks
+from emodash.models.zoo import CLASSICAL, IMAGE, ZOO, parse_models
+from tests.conftest import data_path
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMODASH_CACHE", str(tmp_path / "cache"))
+
+
+@pytest.fixture(scope="module")
+def seed_emg():
+    return emg.read_emg_seed(data_path("emg_puldavid87", "emg_data.csv"))
+
+
+# --- EMG loaders ---------------------------------------------------------------------------------------------------
+
+
+def test_seed_csv_is_300_windows_labelled_by_position(seed_emg):
+    assert len(seed_emg) == 300
+    assert all(s.shape == (100, 3) for s in seed_emg.samples)
+    assert list(seed_emg.labels[[0, 49, 50, 299]]) == ["emg_0", "emg_0", "emg_1", "emg_5"]
+    assert seed_emg.groups["window"].tolist() == list(range(300))
+    assert seed_emg.groups["position"].iloc[50] == 0 and seed_emg.groups["position"].iloc[299] == 49
+    assert seed_emg.class_counts().tolist() == [50] * 6
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "empty"),
+        ("EMG1,EMG2\n1,2\n", "expected exactly EMG1, EMG2, EMG3"),
+        ("EMG1,EMG2,EMG3\n" + "1,2,x\n" * 600, "non-numeric"),
+        ("EMG1,EMG2,EMG3\n" + "1,2,3\n" * 601, "multiple of 600"),
+    ],
+)
+def test_malformed_seed_csv_is_a_clear_message(tmp_path, text, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    with pytest.raises(InputError, match=message):
+        emg.read_emg_seed(path)
+
+
+def test_labelled_csv_is_cut_per_label_run_and_read_sniffs_the_layout(tmp_path):
+    rng = np.random.default_rng(0)
+    labels = ["emg_1"] * 250 + [0] * 120 + ["emg_1"] * 100
+    frame = pd.DataFrame(rng.normal(size=(len(labels), 2)), columns=["a", "b"]).assign(label=labels)
+    path = tmp_path / "mine.csv"
+    frame.to_csv(path, index=False)
+    ds = emg.read(path)
+    assert list(ds.labels) == ["emg_1", "emg_1", "emg_0", "emg_1"]  # 2 + 1 + 1 windows of 100, remainders dropped
+    assert ds.groups["recording"].tolist() == [0, 0, 1, 2] and ds.meta["rows_dropped"] == 70
+    assert ds.samples[0].shape == (100, 2)
+    frame.assign(label="joy").to_csv(path, index=False)
+    with pytest.raises(InputError, match="not emg_0"):
+        emg.read(path)
+    (tmp_path / "x.csv").write_text("foo,bar\n1,2\n")
+    with pytest.raises(InputError, match="expected EMG1,EMG2,EMG3"):
+        emg.read(tmp_path / "x.csv")
+
+
+def test_demo_is_deterministic_and_marked_synthetic():
+    a, b = emg.demo(), emg.demo()
+    assert a.synthetic and len(a) == 120 and np.array_equal(np.stack(a.samples), np.stack(b.samples))
+
+
+def test_emg_describe_and_the_seed_view(seed_emg):
+    from emodash.eda.emg import describe
+    from emodash.plots.emg import smoothed_by_label
+
+    d = describe(seed_emg)
+    json.dumps(d)
+    assert d["n_samples"] == 300 and d["window"] == 100 and d["channels"] == ["EMG1", "EMG2", "EMG3"]
+    fig = smoothed_by_label(seed_emg)
+    assert [a.text for a in fig.layout.annotations] == [f"emg_{i}" for i in range(6)]
+    assert len(fig.data) == 18  # 6 subplots x 3 smoothed channels
+    assert np.ptp(fig.data[0].y) < np.ptp(seed_emg.samples[1][:, 0])  # smoothed
+
+
+# --- splits ----------------------------------------------------------------------------------------------------------
+
+
+def _groups(n_rec: int = 6, per: int = 20) -> pd.DataFrame:
+    return pd.DataFrame({"recording": np.repeat(np.arange(n_rec), per), "position": np.tile(np.arange(per), n_rec)})
+
+
+def test_temporal_folds_keep_time_blocks_and_a_gap():
+    g = _groups()
+    y = g["recording"].to_numpy()
+    seen = []
+    for _, _, train, test in evaluation.folds(y, g, "temporal", 5, gap=1):
+        assert not set(train) & set(test)
+        for r in range(6):
+            pos_test = g["position"].to_numpy()[test][y[test] == r]
+            pos_train = g["position"].to_numpy()[train][y[train] == r]
+            assert np.array_equal(pos_test, np.arange(pos_test.min(), pos_test.max() + 1))  # contiguous in time
+            assert np.all((pos_train < pos_test.min() - 1) | (pos_train > pos_test.max() + 1))  # gap of one window
+        seen += list(test)
+    assert sorted(seen) == list(range(len(y)))
+
+
+def test_holdout_trains_on_the_past_and_tests_on_the_last_fifth():
+    g = _groups()
+    ((_, _, train, test),) = evaluation.folds(g["recording"].to_numpy(), g, "holdout", 5)
+    assert set(g["position"].iloc[test]) == {16, 17, 18, 19}
+    for r in range(6):
+        assert g["position"].iloc[train][g["recording"].iloc[train] == r].max() < 16
+
+
+def test_grouped_folds_never_share_a_group():
+    rng = np.random.default_rng(1)
+    g = pd.DataFrame({"actor": np.repeat(np.arange(10), 12)})
+    y = rng.integers(0, 3, len(g))
+    splits = evaluation.folds(y, g, "grouped", 5, repeats=2, group_column="actor")
+    assert len(splits) == 10
+    for _, _, train, test in splits:
+        assert not set(g["actor"].iloc[train]) & set(g["actor"].iloc[test])
+
+
+def test_splits_a_data_set_cannot_support_are_messages():
+    y = np.array(["a", "b"] * 10)
+    with pytest.raises(InputError, match="recordings in time order"):
+        evaluation.folds(y, pd.DataFrame(index=range(20)), "temporal")
+    with pytest.raises(InputError, match="subject/actor"):
+        evaluation.folds(y, pd.DataFrame(index=range(20)), "grouped")
+    with pytest.raises(InputError, match="no published split"):
+        evaluation.folds(y, pd.DataFrame(index=range(20)), "published")
+
+
+# --- zoo and evaluation ----------------------------------------------------------------------------------------------
+
+
+def _image_task(n_per: int = 20) -> tasks.Task:
+    """Generated 48x48 'faces': class 0 bright on the left, class 1 bright on the right."""
+    rng = np.random.default_rng(0)
+    imgs = rng.random((2 * n_per, 48, 48)).astype(np.float32) * 0.3
+    y = np.array(["angry", "happy"] * n_per, dtype=object)
+    imgs[y == "angry", :, :24] += 0.6
+    imgs[y == "happy", :, 24:] += 0.6
+    return tasks.Task("gen-faces", "generated", "face", y, pd.DataFrame(index=range(len(y))), "gen",
+                      {IMAGE: lambda: imgs}, {IMAGE: lambda: []}, "random", synthetic=True)  # fmt: skip
+
+
+def test_every_vector_model_learns_a_small_generated_set():
+    task = tasks.emg_task(emg.demo(per_label=10))
+    res = evaluation.evaluate(task, [m for m in ZOO if ZOO[m].input == "vector"], "random", 3, cache=False)
+    s = evaluation.summary(res).set_index("model")
+    assert (s["accuracy_mean"] > 0.5).all(), s["accuracy_mean"]  # chance is 1/6
+    assert res.filter(like="f1:").shape[1] == 6 and np.asarray(res["confusion"][0]).shape == (6, 6)
+
+
+def test_cnns_fit_and_predict_on_generated_data():
+    msgs = []
+    task = tasks.emg_task(emg.demo(per_label=8))
+    res = evaluation.evaluate(task, ["cnn1d"], "holdout", cache=False, progress=lambda d, t, m: msgs.append(m))
+    assert res["n_test"].iloc[0] == 12 and 0 <= res["accuracy"].iloc[0] <= 1
+    assert "cnn1d: fold 1/1, epoch 60/60" in msgs  # long CNN folds report each epoch
+    res = evaluation.evaluate(_image_task(50), ["cnn2d"], "random", 2, cache=False)
+    assert res["accuracy"].mean() > 0.6
+
+
+def test_evaluation_is_repeatable_and_cached():
+    task = tasks.emg_task(emg.demo(per_label=10))
+    a = evaluation.evaluate(task, ["knn", "dt"], "temporal", 4)
+    b = evaluation.evaluate(task, ["knn", "dt"], "temporal", 4, cache=False)
+    pd.testing.assert_series_equal(a["macro_f1"], b["macro_f1"])
+    calls = []
+    c = evaluation.evaluate(task, ["knn", "dt"], "temporal", 4, progress=lambda d, t, m: calls.append(m))
+    assert "knn: cached" in calls and np.allclose(c["fit_s"], a["fit_s"])  # timings come back from the cache
+
+
+def test_search_and_smote_are_recorded():
+    task = tasks.emg_task(emg.demo(per_label=10))
+    res = evaluation.evaluate(task, ["knn"], "temporal", 3, search=True, rebalance=True, cache=False)
+    assert res["search"].all() and res["rebalance"].all()
+    assert json.loads(res["best_params"].iloc[0])["clf__n_neighbors"] in (3, 5, 9)
+
+
+def test_table_marks_the_best_and_parse_models_checks_names():
+    task = tasks.emg_task(emg.demo(per_label=10))
+    t = evaluation.table(evaluation.evaluate(task, ["nb", "dt"], "temporal", cache=False))
+    assert t["accuracy"].str.endswith("*").sum() >= 1
+    assert parse_models("classical") == list(CLASSICAL)
+    with pytest.raises(InputError, match="no model named"):
+        parse_models("svm,xgboost")
+
+
+def test_text_task_refuses_models_that_do_not_apply():
+    from emodash.datasets.base import Dataset
+    from emodash.taxonomy import DAIRAI
+
+    texts = ["i am so happy today", "this makes me sad and low"] * 10
+    ds = Dataset("t", "text", texts, np.array(["joy", "sadness"] * 10, dtype=object), DAIRAI)
+    task = tasks.for_dataset(ds)
+    with pytest.raises(InputError, match="sparse"):
+        task.check("nb")
+    assert evaluation.evaluate(task, ["svm"], "random", 2, cache=False)["accuracy"].mean() == 1.0
+
+
+# --- the EMG seed, reproduced ----------------------------------------------------------------------------------------
+
+
+def test_emg_seed_numbers_are_reproduced_within_3_points(seed_emg):
+    from emodash.models.emg_seed import reproduce
+
+    table = reproduce(seed_emg).set_index("model")
+    assert (abs(table["seed_split"] - table["published"]) <= 0.03).all(), table
+    assert (table["temporal_holdout"] < table["seed_split"]).all()  # the random split flatters every model
+
+
+def test_emg_task_has_the_seeds_published_split(seed_emg):
+    task = tasks.emg_task(seed_emg)
+    ((_, _, train, test),) = evaluation.task_folds(task, "published")
+    assert len(test) == 60 and len(train) == 240 and task.default_split == "temporal"
+
+
+# --- CLI and page ----------------------------------------------------------------------------------------------------
+
+
+def test_cli_compare_json_has_one_object_per_model(capsys):
+    assert main(["compare", "--data", "demo-emg", "--models", "svm,nb", "--split", "temporal", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["model"] for r in rows] == ["svm", "nb"]
+    assert set(rows[0]["accuracy"]) == {"mean", "sd"} and rows[0]["split"] == "temporal"
+
+
+def test_cli_compare_errors_are_one_line(capsys):
+    assert main(["compare", "--data", "demo-emg", "--models", "nope"]) == 2
+    assert "no model named 'nope'" in capsys.readouterr().err
+    assert main(["compare", "--data", "demo-emg", "--split", "grouped"]) == 2
+    assert main(["compare", "--data", "fer2013-test"]) == 2
+
+
+def test_compare_page_trains_and_shows_the_table():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("app.py", default_timeout=180)
+    at.run()
+    at.switch_page("views/compare.py")
+    at.run()
+    assert not at.exception
+    names = at.selectbox[0].options
+    at.selectbox[0].select("demo-emg" if "demo-emg" in names else names[0]).run()
+    assert any("synthetic demo data" in w.value for w in at.warning)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert list(table["model"]) == list(CLASSICAL)
+    assert len(at.get("plotly_chart")) >= 6 + 3  # bars, 6 confusion matrices, F1, timings
