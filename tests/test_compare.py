@@ -259,3 +259,31 @@ def test_compare_page_trains_and_shows_the_table():
     table = at.dataframe[0].value
     assert list(table["model"]) == list(CLASSICAL)
     assert len(at.get("plotly_chart")) >= 6 + 3  # bars, 6 confusion matrices, F1, timings
+
+
+# --- accelerometer tasks -------------------------------------------------------------------------------------------
+
+
+def test_raw_accelerometer_windows_compare_grouped_by_participant_with_the_cnn_on_the_signals():
+    from emodash.datasets import accel
+
+    task = tasks.accel_task(accel.demo())
+    assert task.default_split == "grouped" and task.group_column == "participant"
+    signals = task.X("signal")
+    assert signals.shape[0] == len(task.y) and signals.shape[2] == 3 and task.X("vector").shape[0] == len(task.y)
+    res = evaluation.evaluate(task, ["rf", "knn"], n_splits=3, cache=False)
+    for _, fold in res.groupby(["model", "fold"]):
+        assert len(fold) == 1
+    assert res["accuracy"].between(0, 1).all() and set(res["model"]) == {"rf", "knn"}
+
+
+def test_the_phone_seed_file_compares_temporally_with_its_random_split_beside():
+    from emodash.datasets import accel
+
+    ds = accel.read(data_path("accel_wolfeiq", "accel_feature_all_axes_new.xlsx"))
+    task = tasks.accel_task(ds)
+    assert task.default_split == "temporal" and "signal" not in task.inputs
+    train, test = task.published
+    assert len(train) + len(test) == 3150 and len(test) == 630
+    res = evaluation.evaluate(task, ["dt"], cache=False)  # the 3 incomplete windows are imputed, not fatal
+    assert res["accuracy"].mean() > 0.9

@@ -14,6 +14,8 @@ PAGES = [
     "views/together.py",
     "views/datasets.py",
     "views/everyday.py",
+    "views/ranges.py",
+    "views/compare.py",
 ]
 
 

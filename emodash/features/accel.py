@@ -237,5 +237,6 @@ def window_table(
             "gap_windows": tf.gap_windows(),
             "remove_gravity": remove_gravity,
             "time_order": "window_number",
+            "recording_of_window": rec,
         },
     )
