@@ -39,8 +39,9 @@ class Task:
 
     `inputs[kind]()` gives the model input for an input kind (vector, signal, image), computed once; `steps[kind]()`
     gives fresh preprocessing steps fit on each training fold. `groups` holds the columns splits use: `recording`
-    and `position` (time order within a recording) for temporal splits, `group_column` for grouped ones; `labels`
-    are the class names in the label set's order (those present).
+    and `position` (time order within a recording) for temporal splits, `group_column` for grouped ones; `gap` is
+    how many windows temporal splits leave out on each side of a test block, so that overlapping windows never
+    straddle it; `labels` are the class names in the label set's order (those present).
     """
 
     name: str
@@ -59,6 +60,7 @@ class Task:
     unsupported: dict[str, str] = field(default_factory=dict)
     note: str = ""
     labels: tuple[str, ...] = ()
+    gap: int = 1
     _computed: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -358,6 +360,7 @@ def accel_task(ds: Dataset) -> Task:
         synthetic=ds.synthetic,
         labels=ds.label_set.names,
         group_column="participant" if participants > 1 else None,
+        gap=max(1, int(windows.meta.get("gap_windows", 1))),
         published=published,
         published_note="the seed's random window split (train_test_split test_size=0.2, random_state=42); "
         "neighbouring, overlapping windows of one recording fall on both sides",
