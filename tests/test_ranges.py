@@ -170,5 +170,30 @@ def test_ranges_page_tunes_and_compares():
     calm.set_value((calm.min, calm.min)).run()
     assert not at.exception
     assert float(at.metric[1].value) == forest and float(at.metric[0].value) != rule
+    assert len(at.metric) == 2  # the test split is scored only on request
+    at.toggle(key="rg_final").set_value(True).run()
+    assert [m.label for m in at.metric[2:]] == ["Rule model, test accuracy", "Random forest, test accuracy"]
     at.radio[0].set_value("Upload a file").run()
     assert "Upload a file" in at.info[0].value
+
+
+def test_ranges_are_tuned_on_a_validation_split_inside_the_training_windows():
+    from emodash.datasets import accel
+    from emodash.features.accel import window_table
+    from emodash.models import accel as models
+
+    for ds in (window_table(accel.demo()), accel.read(data_path("accel_wolfeiq", "accel_feature_all_axes_new.xlsx"))):
+        split = models.default_split(ds)
+        tune = models.validation_split(ds, split)
+        assert set(tune.train) | set(tune.test) <= set(split.train) and not set(tune.train) & set(tune.test)
+        assert len(tune.test) and not set(tune.test) & set(split.test)
+        if "participant" in tune.kind:  # by participant again when enough people remain, else temporal
+            who = ds.groups["participant"].to_numpy()
+            assert not set(who[tune.train]) & set(who[tune.test])
+        else:  # temporal: every validation window comes after every fitting window of its recording
+            g = ds.groups
+            for session, rows in g.groupby("session"):
+                fit = rows.index.intersection(tune.train)
+                val = rows.index.intersection(tune.test)
+                if len(fit) and len(val):
+                    assert g.loc[fit, "window_number"].max() < g.loc[val, "window_number"].min()

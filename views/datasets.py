@@ -161,7 +161,7 @@ def show_speech(ds) -> dict:
     i = int(idx[pick])
     try:
         signal = audio_at(ds, i)
-    except InputError as exc:
+    except (InputError, ValueError) as exc:
         st.error(str(exc))
         return info
     a.audio(signal, sample_rate=16_000)
@@ -307,7 +307,7 @@ VIEWS = {
 st.title("Datasets")
 try:
     ds = pick_dataset()
-except InputError as exc:
+except (InputError, ValueError) as exc:  # ValueError: a library check on a value the user chose
     st.error(str(exc))
     st.stop()
 if ds.synthetic:
@@ -316,7 +316,7 @@ else:
     st.caption(f"Source: `{ds.meta.get('path', ds.name)}` · format: {ds.meta.get('format', 'published')}")
 try:
     info = VIEWS[ds.modality](ds)
-except InputError as exc:
+except (InputError, ValueError) as exc:  # ValueError: a library check on a value the user chose
     st.error(str(exc))
     st.stop()
 with st.expander("These statistics as JSON (as `emodash data describe` prints them)"):

@@ -35,7 +35,7 @@ try:
             st.info("Upload the OSF CSV (or a table with the same 21 columns) to analyse it here.")
             st.stop()
         ds = uploaded(file.name, file.getvalue())
-except InputError as exc:
+except (InputError, ValueError) as exc:  # ValueError: a library check on a value the user chose
     st.error(str(exc))
     st.stop()
 

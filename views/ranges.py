@@ -65,7 +65,7 @@ try:
     else:
         raw = load_registered(SOURCES[source])
         data_key = SOURCES[source]
-except InputError as exc:
+except (InputError, ValueError) as exc:  # ValueError: a library check on a value the user chose
     st.error(str(exc))
     st.stop()
 if raw.synthetic:
@@ -81,18 +81,20 @@ if raw.meta.get("kind") == "raw":
     st.caption(f"{len(raw)} recordings at {rate:g} Hz. {raw.meta.get('sample_rate_note', '')}")
 try:
     ds = windows(raw, data_key, window_s, overlap, gravity)
-except InputError as exc:
+except (InputError, ValueError) as exc:  # ValueError: a library check on a value the user chose
     st.error(str(exc))
     st.stop()
 key = f"{data_key}|{window_s}|{overlap}|{gravity}"
 X, y = ds.samples, np.asarray(ds.labels, dtype=object)
 split = models.default_split(ds)
+tune = models.validation_split(ds, split)
 states = [s for s in ds.label_set.names if (y == s).any()]
 note = ds.meta.get("mapping_note")
 st.caption(
-    f"{len(ds)} windows, {len(states)} states; split: {split.kind}; {len(split.train)} training and "
-    f"{len(split.test)} test windows. Only training windows are drawn, so ranges set by eye never see the test "
-    "windows." + (f" States: {note}." if note else "")
+    f"{len(ds)} windows, {len(states)} states; split: {split.kind}. {len(tune.train)} windows to set ranges on "
+    f"(drawn below), {len(tune.test)} validation windows that score them while you tune, and {len(split.test)} test "
+    "windows kept for one final score at the end: ranges set by eye never see the test windows."
+    + (f" States: {note}." if note else "")
 )
 
 # --- state: ranges, features, removed windows, per data set ------------------------------------------------------
@@ -100,7 +102,7 @@ S = st.session_state
 defaults = [f for f in SEED_FEATURES if f in X.columns] or list(X.columns)
 if S.get("rg_key") != key:
     S.rg_key, S.rg_removed, S.rg_sel_seen = key, set(), None
-    S.rg_ranges = rg.suggest(X.iloc[split.train], y[split.train], (0.05, 0.95), states)
+    S.rg_ranges = rg.suggest(X.iloc[tune.train], y[tune.train], (0.05, 0.95), states)
     S.rg_features = defaults
 if "rg_features" not in S:  # widget state is dropped on runs that stop before the widget
     S.rg_features = defaults
@@ -109,7 +111,7 @@ ranges: rg.Ranges = S.rg_ranges
 
 def suggest(features: list[str], q: tuple[float, float]) -> None:
     """Quantile ranges of the (kept) training windows for `features`, into the current ranges."""
-    train = np.setdiff1d(split.train, list(S.rg_removed))
+    train = np.setdiff1d(tune.train, list(S.rg_removed))
     new = rg.suggest(X.iloc[train], y[train], q, states)
     for f in features:
         for s in states:
@@ -138,7 +140,7 @@ with st.sidebar:
             S.rg_features = list(new.features)
             S.rg_loaded = (key, loaded.file_id)
             S.rg_slider_gen = S.get("rg_slider_gen", 0) + 1
-        except InputError as exc:
+        except (InputError, ValueError) as exc:
             st.error(str(exc))
 
 features = st.multiselect("Features", list(X.columns), key="rg_features")
@@ -151,7 +153,7 @@ st.button("Suggest all ranges from these quantiles", on_click=suggest, args=(fea
 
 # --- one feature: distribution, time course, ranges ---------------------------------------------------------------
 feature = st.selectbox("Feature to tune", features)
-train_kept = np.setdiff1d(split.train, list(S.rg_removed))
+train_kept = np.setdiff1d(tune.train, list(S.rg_removed))
 chart_key = f"rg_chart_{key}_{feature}"
 sel = S.get(chart_key)
 box = (sel or {}).get("selection", {}).get("box") if sel else None
@@ -219,15 +221,31 @@ with c2:
 
 # --- models -----------------------------------------------------------------------------------------------------
 st.subheader("Rule model against a random forest")
-rule = models.rule_scores(current, X, y, split.test)
+rule = models.rule_scores(current, X, y, tune.test)
 rf_model = forest(f"{key}|{','.join(features)}|{sorted(S.rg_removed)}", X[features], y, train_kept)
-rf = models.scores(rf_model, X[features], y, split.test, states)
+rf = models.scores(rf_model, X[features], y, tune.test, states)
 c1, c2 = st.columns(2)
-c1.metric("Rule model accuracy", f"{rule['accuracy']:.3f}", f"{rule['accuracy'] - rf['accuracy']:+.3f} vs forest")
-c2.metric("Random forest (100 trees)", f"{rf['accuracy']:.3f}", help="trained on the kept training windows")
+c1.metric(
+    "Rule model, validation accuracy", f"{rule['accuracy']:.3f}", f"{rule['accuracy'] - rf['accuracy']:+.3f} vs forest"
+)
+c2.metric("Random forest (100 trees)", f"{rf['accuracy']:.3f}", help="trained on the kept windows you set ranges on")
 c1.plotly_chart(plots.confusion(rule["confusion"], states, "Rule model"))
 c2.plotly_chart(plots.confusion(rf["confusion"], states, "Random forest"))
-st.caption(f"Test: {rule['n_test']} complete windows ({split.kind}); chance {1 / len(states):.2f}.")
+st.caption(f"Validation: {rule['n_test']} complete windows ({tune.kind}); chance {1 / len(states):.2f}.")
+with st.expander("Final score on the test split"):
+    st.caption(
+        "Score the test windows once, when the ranges are done: tuning ranges against these numbers would make them "
+        "as optimistic as a random split. The forest is refit on all kept training windows (fit + validation)."
+    )
+    if st.toggle("Score on the test split", key="rg_final"):
+        final_train = np.setdiff1d(split.train, list(S.rg_removed))
+        final_rf = forest(f"{key}|final|{','.join(features)}|{sorted(S.rg_removed)}", X[features], y, final_train)
+        t_rule = models.rule_scores(current, X, y, split.test)
+        t_rf = models.scores(final_rf, X[features], y, split.test, states)
+        f1, f2 = st.columns(2)
+        f1.metric("Rule model, test accuracy", f"{t_rule['accuracy']:.3f}")
+        f2.metric("Random forest, test accuracy", f"{t_rf['accuracy']:.3f}")
+        st.caption(f"Test: {t_rule['n_test']} complete windows ({split.kind}).")
 
 # --- outliers and export ----------------------------------------------------------------------------------------
 st.subheader("Windows outside their state's ranges")

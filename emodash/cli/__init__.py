@@ -23,10 +23,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; a user error (bad file, bad setting) is one `emodash: error:` line and exit code 2."""
+    """Run one command; a user error (bad file or value, a path that cannot be read or written, a bad setting) is one
+    `emodash: error:` line and exit code 2."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (InputError, ValueError, FileNotFoundError) as exc:
+    except (InputError, ValueError, OverflowError) as exc:
         print(f"emodash: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file that cannot be read or written: missing, a folder, no permission, disk full
+        print(f"emodash: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -59,6 +59,12 @@ def apply(args: argparse.Namespace) -> int:
     unknown = sorted(set(y) - set(r.states))
     if unknown:
         raise InputError(f"{args.data}: state(s) {', '.join(unknown)} have no ranges in {args.ranges}")
+    absent = [f for f in r.features if f not in ds.samples.columns]
+    if absent:
+        raise InputError(
+            f"{args.data}: no feature column(s) {', '.join(absent)} that {args.ranges} uses "
+            f"(it has {', '.join(map(str, ds.samples.columns[:8]))})"
+        )
     test = models.complete_rows(ds.samples[r.features], np.arange(len(ds)))
     res = models.scores(RuleClassifier(r).fit(ds.samples[r.features], y), ds.samples[r.features], y, test, r.states)
     n_out = int(outside(ds.samples, y, r).any(axis=1).sum())

@@ -37,6 +37,7 @@ class DatasetInfo:
     loader: str
     path: str | None = None
     note: str = ""
+    held_out: str = ""  # why models must never be trained or tuned on it (a test split), else empty
 
     @property
     def synthetic(self) -> bool:
@@ -50,13 +51,16 @@ class DatasetInfo:
         return where is None or where.exists()
 
 
+_PUBLIC_TEST = "FER-2013 PublicTest is a test split, kept for measuring models: train and compare on fer2013-train"
+
 REGISTRY: tuple[DatasetInfo, ...] = (
     DatasetInfo("fer2013-train", "face", "FER-2013 Training", "emodash.datasets.faces:read_image_folders",
                 "fer2013/train", "28,709 48x48 grey faces, Kaggle folder layout"),
     DatasetInfo("fer2013-test", "face", "FER-2013 PublicTest", "emodash.datasets.faces:read_image_folders",
-                "fer2013/test", "3,589 faces; test split, never train on it"),
+                "fer2013/test", "3,589 faces; test split, never train on it", _PUBLIC_TEST),
     DatasetInfo("fer2013-csv", "face", "FER-2013 CSV sample", "emodash.datasets.faces:read_fer_csv",
-                "fer2013/fer2013_publictest_sample.csv", "280 PublicTest faces in the original CSV format"),
+                "fer2013/fer2013_publictest_sample.csv", "280 PublicTest faces in the original CSV format",
+                _PUBLIC_TEST),
     DatasetInfo("ravdess", "speech", "RAVDESS speech, actors 01-20", "emodash.datasets.speech:read_ravdess",
                 "ravdess_16k", "1,200 utterances, 16 kHz FLAC"),
     DatasetInfo("ravdess-wav", "speech", "RAVDESS original WAV sample", "emodash.datasets.speech:read_ravdess",
@@ -119,6 +123,22 @@ def _load(name: str, root: Path) -> Dataset:
 def load(name: str, root: Path | None = None) -> Dataset:
     """A registered data set, read once per process (demo data is generated once)."""
     return _load(name, Path(root or settings.data_root()))
+
+
+def held_out_reason(ds: Dataset, root: Path | None = None) -> str:
+    """Why `ds` must not be trained or tuned on (it is, holds or lies inside a registered test split), else ""."""
+    where = Path(ds.meta["path"]).resolve() if ds.meta.get("path") else None
+    for info in REGISTRY:
+        if not info.held_out:
+            continue
+        if ds.name == info.name:
+            return info.held_out
+        test = info.location(root)
+        if where is not None and test is not None and test.exists():
+            test = test.resolve()
+            if where == test or where.is_relative_to(test) or test.is_relative_to(where):
+                return f"{where} holds {info.title}: {info.held_out}"
+    return ""
 
 
 def open_path(path: str | Path, modality: str | None = None) -> Dataset:

@@ -157,6 +157,10 @@ class AccelFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def _geometry(self) -> tuple[int, int]:
+        if not (np.isfinite(self.window_s) and self.window_s > 0 and np.isfinite(self.sample_rate)):
+            raise InputError(f"window length must be a positive number of seconds, got {self.window_s}")
+        if not self.sample_rate > 0:
+            raise InputError(f"sample rate must be a positive number of Hz, got {self.sample_rate}")
         if not 0 <= self.overlap < 1:
             raise InputError(f"overlap must be in [0, 1), got {self.overlap}")
         size = int(round(self.window_s * self.sample_rate))
@@ -210,7 +214,7 @@ def window_table(
             return ds
         return Dataset(ds.name, ds.modality, ds.meta["all_features"], ds.labels, ds.label_set, ds.groups, ds.meta)
     rate = float(ds.meta.get("sample_rate") or 50.0)
-    window_s = float(window_s or ds.meta.get("window_s") or 10.0)
+    window_s = float((ds.meta.get("window_s") or 10.0) if window_s is None else window_s)
     overlap = float(ds.meta.get("overlap", 0.5) if overlap is None else overlap)
     tf = AccelFeatures(window_s=window_s, overlap=overlap, sample_rate=rate, remove_gravity=remove_gravity)
     table = tf.fit_transform(ds.samples)

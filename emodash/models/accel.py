@@ -56,6 +56,15 @@ def default_split(ds: Dataset, test_frac: float = 0.2) -> Split:
     return temporal_split(g, test_frac, int(ds.meta.get("gap_windows", 1)))
 
 
+def validation_split(ds: Dataset, split: Split, test_frac: float = 0.2) -> Split:
+    """The same kind of split again inside `split.train`: ranges are set on its training windows and judged on its
+    validation windows while an analyst tunes them, so the test windows are scored only once, at the end."""
+    inner_ds = Dataset(ds.name, ds.modality, ds.samples.iloc[split.train], ds.labels[split.train], ds.label_set,
+                       ds.groups.iloc[split.train].reset_index(drop=True), ds.meta)  # fmt: skip
+    inner = default_split(inner_ds, test_frac)
+    return Split(split.train[inner.train], split.train[inner.test], f"validation: {inner.kind} of the training windows")
+
+
 def random_split(n: int, test_frac: float = 0.2, seed: int = 42) -> Split:
     """The seed's split: train_test_split(test_size=0.2, random_state=42) over windows (optimistic: neighbouring,
     overlapping windows land on both sides)."""

@@ -93,7 +93,7 @@ class Task:
 
 
 def fingerprint(*parts: Any) -> str:
-    """A short hash of arrays, strings and file paths (a path counts by name and size, not by content)."""
+    """A short hash of arrays, strings and file paths (a path counts by name, size and modification time)."""
     h = hashlib.blake2b(digest_size=10)
     for part in parts:
         if isinstance(part, np.ndarray) and part.dtype != object:
@@ -108,7 +108,8 @@ def fingerprint(*parts: Any) -> str:
 
 def _token(item: Any) -> bytes:
     if isinstance(item, Path):
-        return f"{item.name}:{item.stat().st_size if item.exists() else -1}\n".encode()
+        st = item.stat() if item.exists() else None
+        return f"{item.name}:{st.st_size if st else -1}:{st.st_mtime_ns if st else -1}\n".encode()
     return f"{item}\n".encode()
 
 
@@ -378,28 +379,29 @@ PREPARERS: dict[str, Callable[[Dataset], Task]] = {
     "accel": accel_task,
 }
 
-#: registered data sets never to compare on (test splits kept back)
-HELD_OUT = {"fer2013-test": "FER-2013 PublicTest is a test split: compare on fer2013-train"}
-
 
 def comparable() -> list[str]:
-    """Registered data sets whose modality has a task and that are present (or synthetic)."""
-    return [
-        d.name for d in registry.list_datasets() if d.modality in PREPARERS and d.name not in HELD_OUT and d.available()
-    ]
+    """Registered data sets whose modality has a task, that are present (or synthetic) and not a test split."""
+    return [d.name for d in registry.list_datasets() if d.modality in PREPARERS and not d.held_out and d.available()]
 
 
 def for_dataset(ds: Dataset, n: int | None = None, seed: int = 0) -> Task:
     """The task of any Dataset (registered or the user's), optionally on a stratified subsample of `n`."""
     if ds.modality not in PREPARERS:
         raise InputError(f"no model comparison for {ds.modality} data yet; supported: {', '.join(PREPARERS)}")
+    reason = registry.held_out_reason(ds)
+    if reason:
+        raise InputError(reason)
+    if n is not None and n < 2:
+        raise InputError(f"a subsample needs at least 2 samples, not {n}")
     if len(set(ds.labels)) < 2:
         raise InputError(f"{ds.name}: only one class ({ds.labels[0]}); a comparison needs at least two")
-    return PREPARERS[ds.modality](subsample(ds, n, seed) if n else ds)
+    return PREPARERS[ds.modality](subsample(ds, n, seed) if n is not None else ds)
 
 
 def load_task(name: str, n: int | None = None, seed: int = 0) -> Task:
     """The task of a registered data set by name (e.g. "emg", "demo-emg", "fer2013-train")."""
-    if name in HELD_OUT:
-        raise InputError(HELD_OUT[name])
+    info = registry.get(name)
+    if info.held_out:
+        raise InputError(info.held_out)
     return for_dataset(registry.load(name), n, seed)
