@@ -26,7 +26,9 @@ def frames() -> dict[int, np.ndarray]:
 
 
 def run(repeat: int = 200) -> str:
-    import keras  # the naive way needs Keras; emodash's own pipeline never imports it
+    from emodash.tensorflow_import import keras as load_keras
+
+    keras = load_keras()  # the naive way needs Keras; emodash's own pipeline never imports it
 
     pipeline = registry.load_face_pipeline("mediapipe")
     detector, classifier = pipeline.detector, pipeline.classifier

@@ -53,7 +53,9 @@ class KerasCNN(BaseEstimator, ClassifierMixin):
         self.seed = seed
 
     def _build(self, shape: tuple[int, ...], n_classes: int):
-        import keras
+        from emodash.tensorflow_import import keras as load_keras
+
+        keras = load_keras()
 
         conv, pool, gap = (
             (keras.layers.Conv1D, keras.layers.MaxPooling1D, keras.layers.GlobalAveragePooling1D)
@@ -74,7 +76,9 @@ class KerasCNN(BaseEstimator, ClassifierMixin):
         """Train; `on_epoch(done, total)` is called after each epoch (progress for long runs)."""
         import logging
 
-        import keras
+        from emodash.tensorflow_import import keras as load_keras
+
+        keras = load_keras()
 
         logging.getLogger("tensorflow").setLevel(logging.ERROR)  # retracing notices for each new small model
 

@@ -88,7 +88,9 @@ def cnn_cv(images: np.ndarray, y: np.ndarray, folds, seed: int, epochs: int, log
     2 x 4 (32 bands x 75 frames of 40 ms: cheap on a CPU), then 3 conv blocks (16/32/64 filters, batch norm, ReLU,
     max pooling), global average pooling, dropout 0.3 and a softmax; Adam 1e-3, batch 32.
     """
-    import keras
+    from emodash.tensorflow_import import keras as load_keras
+
+    keras = load_keras()
 
     keras.utils.set_random_seed(seed)
     images = images - images.mean(axis=2, keepdims=True)
