@@ -287,3 +287,87 @@ def test_the_phone_seed_file_compares_temporally_with_its_random_split_beside():
     assert len(train) + len(test) == 3150 and len(test) == 630
     res = evaluation.evaluate(task, ["dt"], cache=False)  # the 3 incomplete windows are imputed, not fatal
     assert res["accuracy"].mean() > 0.9
+
+
+# --- gaps, limits and the cache key ----------------------------------------------------------------------------------
+
+
+def _vector_task(counts: dict[str, int], gap: int = 1, recordings: int = 1, **kw) -> tasks.Task:
+    """A generated task of 4 features, classes of the given sizes (separable), in `recordings` recordings."""
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(0)
+    y = np.concatenate([[c] * n for c, n in counts.items()]).astype(object)
+    X = rng.normal(size=(len(y), 4)) + (y == y[0])[:, None] * 3.0
+    rec = np.arange(len(y)) % recordings
+    groups = pd.DataFrame({"recording": rec, "position": np.arange(len(y)) // recordings})
+    fields = {"steps": {"vector": lambda: [("scale", StandardScaler())]}, "note": "standardised"} | kw
+    return tasks.Task("gen", "generated", "emg", y, groups, tasks.fingerprint(X, y), {"vector": lambda: X},
+                      default_split="random", gap=gap, **fields)  # fmt: skip
+
+
+def test_a_task_gap_of_2_leaves_out_two_windows_on_each_side_of_the_test_block():
+    task = _vector_task({"a": 20, "b": 20}, gap=2, recordings=2)
+    pos, rec = task.groups["position"].to_numpy(), task.groups["recording"].to_numpy()
+    for _, k, train, test in evaluation.task_folds(task, "temporal", 4):
+        assert not set(train) & set(test)
+        for r in (0, 1):
+            lo, hi = pos[test][rec[test] == r].min(), pos[test][rec[test] == r].max()
+            mine = pos[train][rec[train] == r]
+            assert not np.any((mine >= lo - 2) & (mine <= hi + 2))  # the 2 neighbours each side are out
+            assert set(range(20)) - set(range(lo - 2, hi + 3)) == set(mine)  # everything else trains
+    ((_, _, train, test),) = evaluation.task_folds(task, "holdout", 4)
+    assert set(pos[test]) == {15, 16, 17, 18, 19} and set(pos[train]) == set(range(13))  # 13 and 14 left out
+
+
+@pytest.mark.parametrize(
+    "split, n_splits, repeats, message",
+    [
+        ("random", 5, 0, "repeats must be at least 1"),
+        ("random", 1, 1, "at least 2 folds"),
+        ("random", 4, 1, "class 'b' has 3 samples, fewer than 4 stratified folds"),
+        ("grouped", 4, 1, "3 subjects cannot fill 4 grouped folds"),
+        ("temporal", 11, 1, "fewer than 11 folds"),
+        ("holdout", 5, 1, "too few for a hold-out"),
+    ],
+)
+def test_folds_the_data_cannot_fill_are_messages(split, n_splits, repeats, message):
+    task = _vector_task({"a": 9, "b": 3}, recordings=2 if split != "holdout" else 6, group_column="subject")
+    task.groups["subject"] = np.arange(12) % 3
+    with pytest.raises(InputError, match=message):
+        evaluation.evaluate(task, ["nb"], split, n_splits, repeats, cache=False)
+
+
+def test_smote_lowers_its_neighbours_to_fit_the_smallest_class_and_refuses_a_single_sample():
+    res = evaluation.evaluate(_vector_task({"a": 20, "b": 4}), ["nb"], "random", 2, rebalance=True, cache=False)
+    assert (res["smote_k"] == 1).all()  # 2 'b' per training side: 1 neighbour, not 3
+    with pytest.raises(InputError, match="SMOTE needs at least 2 samples"):
+        evaluation.evaluate(_vector_task({"a": 20, "b": 2}), ["nb"], "random", 2, rebalance=True, cache=False)
+
+
+def test_grid_values_too_large_for_the_inner_training_side_are_dropped_without_warnings(recwarn, capsys):
+    res = evaluation.evaluate(_vector_task({"a": 9, "b": 9}), ["knn"], "random", 2, search=True, cache=False)
+    assert all(json.loads(p)["clf__n_neighbors"] in (3, 5) for p in res["best_params"])  # 9 > 6 inner samples
+    assert not [w for w in recwarn if "failed" in str(w.message).lower()]
+    assert "Scoring failed" not in capsys.readouterr().err
+    with pytest.raises(InputError, match="needs 5 neighbours but trains on only 4"):
+        evaluation.evaluate(_vector_task({"a": 3, "b": 3}), ["knn"], "random", 3, cache=False)
+
+
+def test_changed_preprocessing_is_never_served_from_the_cache():
+    from dataclasses import replace
+
+    from sklearn.preprocessing import MinMaxScaler
+
+    task = _vector_task({"a": 10, "b": 10})
+    evaluation.evaluate(task, ["nb"], "random", 2)
+    variants = [
+        task,
+        replace(task, note="min-max scaled", _computed={}),
+        replace(task, steps={"vector": lambda: [("scale", MinMaxScaler())]}, _computed={}),
+        replace(task, steps={"vector": lambda: [("scale", MinMaxScaler((0, 2)))]}, _computed={}),
+    ]
+    for i, variant in enumerate(variants):
+        calls = []
+        evaluation.evaluate(variant, ["nb"], "random", 2, progress=lambda d, t, m: calls.append(m))
+        assert ("nb: cached" in calls) == (i == 0), i

@@ -1,9 +1,13 @@
-"""Export: the C source compiles with gcc and predicts exactly the classes Python predicts on held-out windows;
-int8 TFLite agrees with float TFLite on at least 98 % of them."""
+"""Export: the C source compiles with gcc and predicts exactly the classes Python predicts on held-out windows
+(missing values included); int8 TFLite agrees with float TFLite on at least 98 % of them."""
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
+from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.svm import LinearSVC
@@ -13,7 +17,7 @@ from emodash.datasets import emg
 from emodash.errors import InputError
 from emodash.export.bundle import export_model
 from emodash.export.c_code import gcc_available, predict_with_c, to_c
-from emodash.models import tasks
+from emodash.models import evaluation, tasks
 from tests.conftest import data_path
 
 needs_gcc = pytest.mark.skipif(not gcc_available(), reason="gcc not installed")
@@ -79,3 +83,40 @@ def test_cli_export_writes_the_file(tmp_path, capsys):
     out = tmp_path / "m.c"
     assert main(["export", "--data", "demo-emg", "--model", "nb", "--out", str(out), "--no-check", "--json"]) == 0
     assert out.stat().st_size > 1000 and '"size_bytes"' in capsys.readouterr().out
+
+
+@pytest.fixture(scope="module")
+def accel_task():
+    from emodash.datasets import accel
+
+    return tasks.accel_task(accel.demo())
+
+
+@needs_gcc
+@pytest.mark.parametrize("model", ["dt", "nb"])
+def test_accelerometer_features_export_with_their_imputer_and_agree_with_python(accel_task, model):
+    out = export_model(accel_task, model, "c")  # 3 participants: 3 grouped folds, one participant held out
+    assert out.agreement == 1.0 and out.n_test == 32 and b"isnan(v)" in out.data
+    X = accel_task.X("vector").copy()
+    X[::5, 3] = np.nan
+    X[::7, 0] = np.nan
+    holey = replace(accel_task, inputs={"vector": lambda: X}, _computed={})
+    _, _, _, test = evaluation.task_folds(holey, "grouped", 3)[0]
+    assert np.isnan(X[test]).any()  # the check below runs on windows with missing values
+    out = export_model(holey, model, "c")
+    assert out.agreement == 1.0 and out.n_test == 32
+
+
+@needs_gcc
+@pytest.mark.filterwarnings("ignore:Skipping features without any observed values")
+def test_imputer_in_c_fills_missing_values_and_drops_columns_empty_in_training():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 5))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    X[::3, 1] = np.nan
+    X[:, 4] = np.nan  # empty in training: scikit-learn drops it
+    pipe = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(), GaussianNB()).fit(X, y)
+    test = rng.normal(size=(200, 5))
+    test[::2, 1] = np.nan
+    test[::3, 0] = np.nan
+    assert np.array_equal(predict_with_c(to_c(pipe, (5,), ["0", "1"]), test), pipe.predict(test))

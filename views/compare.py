@@ -57,7 +57,7 @@ try:
             st.info("Upload a file to compare models on it.")
             st.stop()
         task = uploaded_task(upload.getvalue(), upload.name, kind)
-except InputError as exc:
+except (InputError, ValueError) as exc:  # ValueError: a safety net
     st.error(str(exc))
     st.stop()
 
@@ -98,7 +98,7 @@ if st.button("Compare", type="primary"):
         runs = {"honest": evaluation.evaluate(task, models, split, n_splits, int(repeats), 0, search, smote, progress)}
         if published and task.published is not None:
             runs["published"] = evaluation.evaluate(task, models, "published", n_splits, 1, 0, search, smote, progress)
-    except InputError as exc:
+    except (InputError, ValueError) as exc:  # ValueError: a safety net
         st.error(str(exc))
         st.stop()
     bar.empty()
@@ -152,12 +152,14 @@ if st.button("Build the file"):
 
     with st.spinner(f"Training {model} on the training side and exporting it..."):
         try:
-            st.session_state["export"] = export_model(task, model, fmt)
-        except InputError as exc:
+            built = export_model(task, model, fmt)
+            st.session_state["export"] = {"key": (task.name, task.fingerprint, model, fmt), "file": built}
+        except (InputError, ValueError) as exc:  # ValueError: a safety net
             st.error(str(exc))
             st.stop()
-exp = st.session_state.get("export")
-if exp is not None and exp.model == model and exp.format == fmt:
+stored = st.session_state.get("export")
+if stored is not None and stored["key"] == (task.name, task.fingerprint, model, fmt):
+    exp = stored["file"]
     agree = "not checked" if exp.agreement is None else f"{exp.agreement:.1%} agreement with {exp.agreement_with}"
     st.caption(f"{exp.size:,} bytes · held-out accuracy {exp.python_accuracy:.3f} on {exp.n_test} samples · {agree}")
     st.download_button(f"Download {exp.filename}", exp.data, file_name=exp.filename)

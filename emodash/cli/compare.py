@@ -7,11 +7,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from emodash.errors import InputError
 
+if TYPE_CHECKING:
+    from emodash.models.tasks import Task
 
-def _task(data: str, subsample: int | None, seed: int):
+
+def _task(data: str, subsample: int | None, seed: int) -> Task:
     from emodash.datasets import registry
     from emodash.models import tasks
 
@@ -25,6 +29,7 @@ def _progress(done: int, total: int, message: str) -> None:
 
 
 def compare(args: argparse.Namespace) -> int:
+    """`emodash compare`: the chosen models under the chosen (default: honest) split, as a table or JSON lines."""
     from emodash.models import evaluation
     from emodash.models.zoo import parse_models
 
@@ -55,7 +60,8 @@ def compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def reproduce(task, args: argparse.Namespace) -> int:
+def reproduce(task: Task, args: argparse.Namespace) -> int:
+    """`emodash compare --reproduce`: the EMG seed's own recipe and split beside the temporal hold-out."""
     from emodash.datasets import registry
     from emodash.models.emg_seed import reproduce as run
 
@@ -73,6 +79,7 @@ def reproduce(task, args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
+    """`emodash export`: train one model on the hold-out's training side, write it as C or TFLite, report the check."""
     from emodash.export.bundle import export_model
 
     task = _task(args.data, args.subsample, args.seed)
@@ -103,6 +110,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `compare` and `export` commands to the CLI."""
     from emodash.export.bundle import FORMATS
     from emodash.models.evaluation import SPLITS
 

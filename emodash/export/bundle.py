@@ -10,7 +10,7 @@ import numpy as np
 from emodash.errors import InputError
 from emodash.export.c_code import gcc_available, predict_with_c, to_c
 from emodash.export.tflite import predict_tflite, to_tflite
-from emodash.models.evaluation import _take, build, task_folds
+from emodash.models.evaluation import build, max_splits, take, task_folds
 from emodash.models.tasks import Task
 from emodash.models.zoo import get_model
 
@@ -41,19 +41,21 @@ class Exported:
 
 def export_model(task: Task, model: str, fmt: str, seed: int = 0, check: bool = True) -> Exported:
     """Fit `model` on the training side of the task's hold-out (the last part of each recording for time series,
-    else the first fold of its honest split) and export it as `fmt`."""
+    else the first of up to 5 folds of its honest split, fewer where groups or classes are few) and export it as
+    `fmt`."""
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
     spec = get_model(model)
     if (spec.export == "tflite") != fmt.startswith("tflite"):
         raise InputError(f"{model} exports as {'TFLite' if spec.export == 'tflite' else 'C'}, not {fmt}")
     split = "holdout" if task.default_split == "temporal" else task.default_split
-    _, _, train, test = task_folds(task, split, 5, 1, seed)[0]
+    n_splits = 5 if split == "holdout" else max(2, min(5, max_splits(task.y, task.groups, split, task.group_column)))
+    _, _, train, test = task_folds(task, split, n_splits, 1, seed)[0]
     X = task.X(spec.input)
-    est = build(task, model, seed).fit(_take(X, train), task.y[train])
+    est = build(task, model, seed).fit(take(X, train), task.y[train])
     classes = list(est.classes_)
     truth = np.array([classes.index(v) for v in task.y[test]])
-    py = np.array([classes.index(v) for v in est.predict(_take(X, test))])
+    py = np.array([classes.index(v) for v in est.predict(take(X, test))])
     accuracy = float((py == truth).mean())
     stem = f"{task.name}-{model}"
     if fmt == "c":
@@ -64,7 +66,7 @@ def export_model(task: Task, model: str, fmt: str, seed: int = 0, check: bool = 
         note = "" if agreement is not None else "not compiled here (no gcc, or check off)"
         return Exported(model, fmt, f"{stem}.c", source.encode(), len(test), accuracy, agreement, "python", note)
     prep, cnn = est[:-1], est[-1]
-    x_train, x_test = prep.transform(_take(X, train)), prep.transform(_take(X, test))
+    x_train, x_test = prep.transform(take(X, train)), prep.transform(take(X, test))
     flat = to_tflite(cnn)
     if fmt == "tflite":
         agreement = float((predict_tflite(flat, x_test) == py).mean()) if check else None

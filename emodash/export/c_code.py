@@ -1,8 +1,8 @@
 """A fitted pipeline as one self-contained C file: the preprocessing steps (EMG smoothing, min-max and standard
-scaling) in our own code, the classifier through m2cgen (linear models, linear SVM, trees, forests) or our own
-generator (k nearest neighbours, Gaussian naive Bayes, kernel SVM: m2cgen writes an RBF SVM as one expression of
-megabytes that crashes when compiled and run). The file defines `int emodash_predict(const double *input)`, which
-returns an index into `EMODASH_LABELS`.
+scaling, imputing missing values) in our own code, the classifier through m2cgen (linear models, linear SVM, trees,
+forests) or our own generator (k nearest neighbours, Gaussian naive Bayes, kernel SVM: m2cgen writes an RBF SVM as
+one expression of megabytes that crashes when compiled and run). The file defines
+`int emodash_predict(const double *input)`, which returns an index into `EMODASH_LABELS`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.impute import SimpleImputer
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
@@ -68,7 +70,33 @@ def _affine(offset, scale, n: int, k: int) -> str:
     )
 
 
-def _step(step, shape: tuple[int, ...], n: int, k: int) -> str:
+def _imputer(step: SimpleImputer, n: int, k: int) -> tuple[str, int]:
+    """A fitted SimpleImputer: each NaN replaced by its column's fitted statistic (a constant); columns that were
+    empty in training are dropped, as scikit-learn drops them."""
+    if not (isinstance(step.missing_values, float) and np.isnan(step.missing_values)) or step.add_indicator:
+        raise InputError("SimpleImputer exports to C only for NaN missing values and without indicator columns")
+    fill = np.asarray(step.statistics_, dtype=np.float64)
+    keep = np.arange(n) if step.keep_empty_features else np.flatnonzero(~np.isnan(fill))
+    fill = np.nan_to_num(fill[keep], nan=0.0)
+    code = (
+        _array(f"STEP{k}_FILL", fill)
+        + _array(f"STEP{k}_COL", keep, "int")
+        + f"static void step{k}(const double *in, double *out) {{\n"
+        f"    for (int i = 0; i < {len(keep)}; i++) {{\n"
+        f"        double v = in[STEP{k}_COL[i]];\n"
+        f"        out[i] = isnan(v) ? STEP{k}_FILL[i] : v;\n    }}\n}}\n"
+    )
+    return code, len(keep)
+
+
+def _step(step, shape: tuple[int, ...], n: int, k: int) -> tuple[str, int]:
+    """C function `step{k}` for one fitted preprocessing step on `n` values, and how many values it gives."""
+    if isinstance(step, SimpleImputer):
+        return _imputer(step, n, k)
+    return _same_size_step(step, shape, n, k), n
+
+
+def _same_size_step(step, shape: tuple[int, ...], n: int, k: int) -> str:
     if isinstance(step, EMGSmoother):
         if len(shape) != 2 or not step.flatten:
             raise InputError("EMG smoothing exports only for (time, channels) windows flattened into one vector")
@@ -204,7 +232,7 @@ def _m2cgen(clf, n_classes: int) -> str:
     )
 
 
-def to_c(pipeline, input_shape: tuple[int, ...], labels: list[str], title: str = "") -> str:
+def to_c(pipeline: BaseEstimator, input_shape: tuple[int, ...], labels: list[str], title: str = "") -> str:
     """C source for a fitted pipeline whose input is one sample of `input_shape` (row-major doubles) and whose
     classes are `labels` (names in the estimator's `classes_` order)."""
     steps = [s for _, s in pipeline.steps[:-1]] if hasattr(pipeline, "steps") else []
@@ -215,7 +243,8 @@ def to_c(pipeline, input_shape: tuple[int, ...], labels: list[str], title: str =
     parts = [f"static double BUF[{n_in}], BUF2[{n_in}];\n"]
     calls = ["    const double *x = input;"]
     for k, step in enumerate(steps):
-        parts.append(_step(step, tuple(input_shape), n, k))
+        code, n = _step(step, tuple(input_shape), n, k)
+        parts.append(code)
         target = "BUF" if k % 2 == 0 else "BUF2"
         calls.append(f"    step{k}(x, {target}); x = {target};")
     if isinstance(clf, KNeighborsClassifier):
@@ -231,7 +260,7 @@ def to_c(pipeline, input_shape: tuple[int, ...], labels: list[str], title: str =
     names = ", ".join('"' + lab.replace('"', "") + '"' for lab in labels)
     head = f"""/* {title or kind} exported by emodash.
  * int emodash_predict(const double *input): input is {n_in} doubles ({" x ".join(map(str, input_shape))},
- * row-major, raw values as the pipeline received them); returns an index into EMODASH_LABELS. */
+ * row-major, raw values as the pipeline received them, NaN where missing); returns an index into EMODASH_LABELS. */
 #include <math.h>
 #include <string.h>
 
@@ -257,6 +286,7 @@ int main(void) {
 
 
 def gcc_available() -> bool:
+    """Whether gcc is on PATH (needed to check an exported C file against Python)."""
     return shutil.which("gcc") is not None
 
 

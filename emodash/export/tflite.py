@@ -7,11 +7,15 @@ import contextlib
 import io
 import os
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+if TYPE_CHECKING:
+    from emodash.models.cnn import KerasCNN
 
-def to_tflite(cnn, representative: np.ndarray | None = None, n_calibration: int = 200) -> bytes:
+
+def to_tflite(cnn: KerasCNN, representative: np.ndarray | None = None, n_calibration: int = 200) -> bytes:
     """The CNN's Keras model as TFLite bytes; with `representative` (preprocessed training inputs) full int8."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf

@@ -4,20 +4,24 @@ and min-max scaling with one minimum and maximum over all values (the seed's sca
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.ndimage import gaussian_filter1d
 from sklearn.base import BaseEstimator, TransformerMixin
+
+from emodash.errors import InputError
 
 #: scipy's default Gaussian truncation (radius = truncate * sigma), reproduced by the C export
 TRUNCATE = 4.0
 
 
-def as_windows(X) -> np.ndarray:
-    """A sequence of (time, channels) windows as one float array (n, time, channels)."""
+def as_windows(X: ArrayLike) -> np.ndarray:
+    """A sequence of (time, channels) windows as one float array (n, time, channels); one-channel (n, time) gets a
+    channel axis."""
     w = np.asarray(X, dtype=np.float64)
     if w.ndim == 2:
         w = w[:, :, None]
     if w.ndim != 3:
-        raise ValueError(f"expected windows of shape (n, time, channels), got {w.shape}")
+        raise InputError(f"expected windows of shape (n, time, channels), got {w.shape}")
     return w
 
 

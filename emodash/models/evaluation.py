@@ -5,7 +5,7 @@ Splits:
 - `random`: stratified k-fold, shuffled (what the seeds did; leaks neighbouring windows of one recording).
 - `temporal`: each recording cut into k contiguous blocks in time order; fold i tests block i of every recording and
   trains on the rest, leaving out `gap` windows on each side of the test block.
-- `holdout`: the last 1/k of each recording is the test set, everything before it trains (one fold).
+- `holdout`: the last 1/k of each recording is the test set, everything before it but `gap` windows trains.
 - `grouped`: stratified k-fold grouped by subject/actor/participant: no group on both sides.
 - `published`: the seed's own split, where the task has one.
 """
@@ -33,7 +33,7 @@ from emodash.models.zoo import VECTOR, get_model
 SPLITS = ("random", "temporal", "holdout", "grouped", "published")
 METRICS = ("accuracy", "balanced_accuracy", "macro_f1")
 #: bump when the meaning of cached rows changes
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 Progress = Callable[[int, int, str], None]
 
@@ -61,15 +61,33 @@ def temporal_folds(groups: pd.DataFrame, n_splits: int = 5, gap: int = 1) -> Ite
         yield np.flatnonzero(~near), test
 
 
-def holdout_fold(groups: pd.DataFrame, fraction: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
-    """Train on the first part of each recording, test on its last `fraction` (time order kept)."""
+def holdout_fold(groups: pd.DataFrame, fraction: float = 0.2, gap: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Train on the first part of each recording, test on its last `fraction` (time order kept); the `gap` windows
+    just before the test part are in neither."""
     rec, pos = groups["recording"].to_numpy(), groups["position"].to_numpy()
     test = np.zeros(len(rec), dtype=bool)
+    train = np.zeros(len(rec), dtype=bool)
     for r in np.unique(rec):
         idx = np.flatnonzero(rec == r)
         idx = idx[np.argsort(pos[idx], kind="stable")]
-        test[idx[len(idx) - max(1, int(round(fraction * len(idx)))) :]] = True
-    return np.flatnonzero(~test), np.flatnonzero(test)
+        start = len(idx) - max(1, int(round(fraction * len(idx))))
+        if start - gap < 1:
+            raise InputError(f"recording {r} has {len(idx)} windows: too few for a hold-out with a gap of {gap}")
+        test[idx[start:]] = True
+        train[idx[: start - gap]] = True
+    return np.flatnonzero(train), np.flatnonzero(test)
+
+
+def max_splits(y: np.ndarray, groups: pd.DataFrame, split: str, group_column: str | None = None) -> int:
+    """The most folds a split can have on this data: the smallest class (random), the number of groups (grouped),
+    the shortest recording (temporal, holdout); 1 for published."""
+    if split == "random":
+        return int(pd.Series(y).value_counts().min())
+    if split == "grouped" and group_column:
+        return int(groups[group_column].nunique())
+    if split in ("temporal", "holdout") and "recording" in groups:
+        return int(groups["recording"].value_counts().min())
+    return 1
 
 
 def folds(
@@ -83,9 +101,22 @@ def folds(
     published: tuple[np.ndarray, np.ndarray] | None = None,
     gap: int = 1,
 ) -> list[tuple[int, int, np.ndarray, np.ndarray]]:
-    """(repeat, fold, train, test) for a split; temporal, holdout and published are deterministic (one repeat)."""
+    """(repeat, fold, train, test) for a split; temporal, holdout and published are deterministic (one repeat).
+    InputError when the data cannot fill the folds asked for."""
     n = len(y)
+    if split not in SPLITS:
+        raise InputError(f"unknown split {split!r}; choose from {', '.join(SPLITS)}")
+    if repeats < 1:
+        raise InputError(f"repeats must be at least 1, not {repeats}")
+    if split != "published" and n_splits < 2:
+        raise InputError(f"a {split} split needs at least 2 folds, not {n_splits}")
     if split == "random":
+        counts = pd.Series(y).value_counts()
+        if counts.min() < n_splits:
+            raise InputError(
+                f"class {counts.idxmin()!r} has {counts.min()} samples, fewer than {n_splits} stratified folds; "
+                f"use at most {counts.min()} folds"
+            )
         return [
             (r, k, tr, te)
             for r in range(repeats)
@@ -95,14 +126,17 @@ def folds(
         if not {"recording", "position"} <= set(groups.columns):
             raise InputError(f"a {split} split needs recordings in time order; this data has none (use random)")
         if split == "holdout":
-            return [(0, 0, *holdout_fold(groups, 1.0 / n_splits))]
+            return [(0, 0, *holdout_fold(groups, 1.0 / n_splits, gap))]
         return [(0, k, tr, te) for k, (tr, te) in enumerate(temporal_folds(groups, n_splits, gap))]
     if split == "grouped":
         if not group_column:
             raise InputError("a grouped split needs subject/actor/participant ids; this data has none (use random)")
         g = groups[group_column].to_numpy()
         if len(np.unique(g)) < n_splits:
-            raise InputError(f"{len(np.unique(g))} {group_column}s cannot fill {n_splits} grouped folds")
+            raise InputError(
+                f"{len(np.unique(g))} {group_column}s cannot fill {n_splits} grouped folds; "
+                f"use at most {len(np.unique(g))} folds"
+            )
         out = []
         for r in range(repeats):
             cv = StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed + r)
@@ -111,18 +145,19 @@ def folds(
                     raise AssertionError("a group landed on both sides of a split")
                 out.append((r, k, tr, te))
         return out
-    if split == "published":
-        if published is None:
-            raise InputError("this data set has no published split")
-        return [(0, 0, np.asarray(published[0]), np.asarray(published[1]))]
-    raise InputError(f"unknown split {split!r}; choose from {', '.join(SPLITS)}")
+    if published is None:
+        raise InputError("this data set has no published split")
+    return [(0, 0, np.asarray(published[0]), np.asarray(published[1]))]
 
 
-def task_folds(task: Task, split: str | None = None, n_splits: int = 5, repeats: int = 1, seed: int = 0):
-    """`folds` for a task; `split=None` is the task's honest default."""
+def task_folds(
+    task: Task, split: str | None = None, n_splits: int = 5, repeats: int = 1, seed: int = 0
+) -> list[tuple[int, int, np.ndarray, np.ndarray]]:
+    """`folds` for a task (with its gap); `split=None` is the task's honest default."""
     return folds(
-        task.y, task.groups, split or task.default_split, n_splits, repeats, seed, task.group_column, task.published
-    )
+        task.y, task.groups, split or task.default_split, n_splits, repeats, seed, task.group_column, task.published,
+        task.gap,
+    )  # fmt: skip
 
 
 def build(
@@ -132,9 +167,13 @@ def build(
     rebalance: bool = False,
     search: bool = False,
     inner: list | None = None,
-):
-    """The unfitted pipeline for `model` on `task`: the task's steps, SMOTE if `rebalance` (CNNs: balanced class
-    weights instead), the classifier, wrapped in a grid search over `inner` folds if `search`."""
+    smote_k: int = 3,
+    n_fit: int | None = None,
+) -> Pipeline | GridSearchCV:
+    """The unfitted pipeline for `model` on `task`: the task's steps, SMOTE with `smote_k` neighbours if `rebalance`
+    (CNNs: balanced class weights instead), the classifier, wrapped in a grid search over `inner` folds if `search`.
+    `n_fit` (the fewest samples any fit will see) drops grid values that cannot work with so few, such as kNN's
+    n_neighbors above it."""
     spec = get_model(model)
     task.check(model)
     clf = spec.make(seed)
@@ -143,34 +182,74 @@ def build(
         from imblearn.over_sampling import SMOTE
         from imblearn.pipeline import Pipeline as ImbPipeline
 
-        pipe = ImbPipeline([*steps, ("smote", SMOTE(random_state=seed, k_neighbors=3)), ("clf", clf)])
+        pipe = ImbPipeline([*steps, ("smote", SMOTE(random_state=seed, k_neighbors=smote_k)), ("clf", clf)])
     else:
         if rebalance:
             clf.set_params(class_weight="balanced")
         pipe = Pipeline([*steps, ("clf", clf)])
-    if search and spec.grid:
-        grid = {f"clf__{k}": v for k, v in spec.grid.items()}
-        return GridSearchCV(pipe, grid, scoring="f1_macro", cv=inner, n_jobs=1, refit=True)
-    return pipe
+    grid = _grid(model, n_fit) if search else {}
+    if not grid:
+        if n_fit is not None and getattr(clf, "n_neighbors", 0) > n_fit:
+            raise InputError(f"{model} needs {clf.n_neighbors} neighbours but trains on only {n_fit} samples")
+        return pipe
+    return GridSearchCV(pipe, grid, scoring="f1_macro", cv=inner, n_jobs=1, refit=True, error_score="raise")
+
+
+def _grid(model: str, n_fit: int | None) -> dict[str, list]:
+    """The model's search grid as pipeline parameters, without values that need more than `n_fit` samples."""
+    grid = {}
+    for name, values in get_model(model).grid.items():
+        if name == "n_neighbors" and n_fit is not None:
+            values = [v for v in values if v <= n_fit]
+            if not values:
+                raise InputError(f"{model}: every n_neighbors of the grid needs more than the {n_fit} samples an "
+                                 "inner training side has; use fewer folds or no grid search")  # fmt: skip
+        grid[f"clf__{name}"] = values
+    return grid
 
 
 def _inner(task: Task, split: str, train: np.ndarray, seed: int) -> list:
-    """Folds inside a training side, of the same kind as the outer split (3 folds)."""
+    """Folds inside a training side, of the same kind as the outer split (3 folds, fewer where the training side
+    cannot fill 3)."""
     kind = {"published": "random", "holdout": "temporal"}.get(split, split)
     sub = task.groups.iloc[train].reset_index(drop=True) if len(task.groups) else task.groups
-    return [(tr, te) for _, _, tr, te in folds(task.y[train], sub, kind, 3, 1, seed, task.group_column)]
+    n = min(3, max_splits(task.y[train], sub, kind, task.group_column))
+    if n < 2:
+        raise InputError(f"a training side of {len(train)} samples cannot be split again for a grid search "
+                         "(a class, group or recording too small); use fewer folds or no grid search")  # fmt: skip
+    return [(tr, te) for _, _, tr, te in folds(task.y[train], sub, kind, n, 1, seed, task.group_column, gap=task.gap)]
 
 
-def _take(X, idx: np.ndarray):
+def _smote_k(sides: list[np.ndarray], wanted: int = 3) -> int:
+    """SMOTE's neighbour count: `wanted`, lowered so that every class SMOTE grows (those smaller than the largest)
+    has k + 1 samples in every training side."""
+    smallest = wanted + 1
+    for y in sides:
+        counts = pd.Series(y).value_counts()
+        grown = counts[counts < counts.max()]
+        if len(grown):
+            smallest = min(smallest, int(grown.min()))
+    if smallest < 2:
+        raise InputError("SMOTE needs at least 2 samples of each smaller class in every training side; a class has "
+                         "1 (use fewer folds or no rebalancing)")  # fmt: skip
+    return min(wanted, smallest - 1)
+
+
+def take(X: np.ndarray | list, idx: np.ndarray) -> np.ndarray | list:
+    """The samples `idx` of a model input: an array's rows, or items of a list (file paths, texts)."""
     return X[idx] if isinstance(X, np.ndarray) else [X[i] for i in idx]
 
 
 def _cache_key(task: Task, model: str, split: str, n_splits: int, repeats: int, seed: int, search: bool,
                rebalance: bool) -> str:  # fmt: skip
-    params = json.dumps(get_model(model).make(seed).get_params(), sort_keys=True, default=str)
+    """Everything the rows depend on: data, preprocessing (the task's note and each step), model parameters, split
+    (with the task's gap), options and library versions."""
+    spec = get_model(model)
+    params = json.dumps(spec.make(seed).get_params(), sort_keys=True, default=str)
+    steps = [repr(step) for _, step in task.steps[spec.input]()]
     return fingerprint(
-        task.fingerprint, model, params, split, n_splits, repeats, seed, search, rebalance, sklearn.__version__,
-        CACHE_VERSION,
+        task.fingerprint, task.note, steps, task.gap, model, params, split, n_splits, repeats, seed, search,
+        rebalance, sklearn.__version__, CACHE_VERSION,
     )  # fmt: skip
 
 
@@ -218,13 +297,19 @@ def evaluate(
             if progress and get_model(model).input != VECTOR:  # CNNs report each epoch
                 fit_params["clf__on_epoch"] = lambda e, n, d=done, w=where: progress(d, total, f"{w}, epoch {e}/{n}")
             inner = _inner(task, split, train, seed) if search else None
-            est = build(task, model, seed, rebalance, search, inner)
+            sides = [task.y[train]] + [task.y[train][tr] for tr, _ in inner or []]
+            smote_k = _smote_k(sides) if rebalance and get_model(model).input == VECTOR else None
+            n_fit = min(len(side) for side in sides)
+            est = build(task, model, seed, rebalance, search, inner, smote_k or 3, n_fit)
             with threadpool_limits(1, user_api="blas"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)  # capped iterations are part of the recipe
                 t0 = time.perf_counter()
-                est.fit(_take(X, train), task.y[train], **fit_params)
+                try:
+                    est.fit(take(X, train), task.y[train], **fit_params)
+                except ValueError as exc:  # what the checks above did not foresee, as a message
+                    raise InputError(f"{model} could not be trained on {where}: {exc}") from None
                 t1 = time.perf_counter()
-                pred = est.predict(_take(X, test))
+                pred = est.predict(take(X, test))
                 t2 = time.perf_counter()
             truth = task.y[test]
             f1s = f1_score(truth, pred, labels=labels, average=None, zero_division=0)
@@ -245,6 +330,7 @@ def evaluate(
                     "confusion": confusion_matrix(truth, pred, labels=labels).tolist(),
                     "search": search,
                     "rebalance": rebalance,
+                    "smote_k": smote_k,
                     "best_params": json.dumps(est.best_params_, default=str) if search and hasattr(est, "best_params_")
                     else "",
                 }

@@ -66,6 +66,7 @@ CLASSICAL = ("svm", "knn", "dt", "nb", "rf", "mlp")
 
 
 def get_model(name: str) -> ZooModel:
+    """The zoo entry called `name`; InputError naming the choices if there is none."""
     try:
         return ZOO[name]
     except KeyError:
