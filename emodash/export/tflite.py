@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 def to_tflite(cnn: KerasCNN, representative: np.ndarray | None = None, n_calibration: int = 200) -> bytes:
     """The CNN's Keras model as TFLite bytes; with `representative` (preprocessed training inputs) full int8."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import tensorflow as tf
+    from emodash.tensorflow_import import tensorflow as load_tensorflow
+
+    tf = load_tensorflow()
 
     converter = tf.lite.TFLiteConverter.from_keras_model(cnn.model_)
     if representative is not None:
