@@ -219,9 +219,11 @@ def show_pose(ds) -> dict:
     view = a.radio("View", ["animated", "3-D"], horizontal=True)
     seq = ds.samples[i]
     if view == "animated":
-        b.plotly_chart(pose_figs.skeleton_animation(seq, info["fps"], y_down=y_down))
+        b.plotly_chart(
+            pose_figs.skeleton_animation(seq, info["fps"], y_down=y_down, title=f"{label}, sequence {i + 1}")
+        )
     else:
-        b.plotly_chart(pose_figs.skeleton_figure(seq[0], view="3d", y_down=y_down))
+        b.plotly_chart(pose_figs.skeleton_figure(seq[0], view="3d", y_down=y_down, title=f"{label}, first frame"))
     joints = st.multiselect("Trajectories of", list(ds.meta["joints"]), ["nose", "left_wrist", "right_wrist"])
     if joints:
         st.plotly_chart(pose_figs.joint_trajectories(seq, joints, fps=info["fps"]))
