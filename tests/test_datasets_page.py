@@ -35,7 +35,14 @@ def test_every_demo_shows_its_view_and_says_it_is_synthetic(info):
 
 @pytest.mark.parametrize(
     "modality, name, samples",
-    [("face", "fer2013-csv", "280"), ("speech", "ravdess-wav", "3"), ("text", "dairai-val", "2,000")],
+    [
+        ("face", "fer2013-csv", "280"),
+        ("speech", "ravdess-wav", "3"),
+        ("text", "dairai-val", "2,000"),
+        ("accel", "phone-accel", "3,150"),
+        ("accel", "quiroz", "36"),
+        ("emg", "emg", "300"),
+    ],
 )
 def test_real_data_sets_open_with_their_counts(modality, name, samples):
     path = registry.get(name).location()
