@@ -51,16 +51,24 @@ for modality in registry.modalities():
         with st.expander(f"Model card: {info.model_id}"):
             st.markdown(info.card.read_text(encoding="utf-8"))
 
+st.subheader("Research")
+r1, r2 = st.columns(2)
+r1.page_link("views/datasets.py", label="Datasets: browse every kind of data", icon=":material/dataset:")
+r2.page_link("views/compare.py", label="Compare models under honest splits", icon=":material/leaderboard:")
+r1.page_link("views/ranges.py", label="Feature ranges: tune accelerometer ranges by eye", icon=":material/tune:")
+r2.page_link("views/everyday.py", label="Everyday emotions: the 2015 survey", icon=":material/calendar_month:")
+
 st.subheader("Modalities")
 st.markdown(
-    "| modality | live | data sets read | status |\n|---|---|---|---|\n"
-    "| face | webcam, photo | FER-2013 folder per class | ready |\n"
-    "| text | typed text | dair-ai `text;label` | ready |\n"
-    "| speech | microphone (record, stream), upload | RAVDESS file names | ready |\n"
-    "| motion | – | phone accelerometer features, Quiroz watch walks | planned |\n"
-    "| facial EMG | – | 3-channel EMG windows | planned |\n"
-    "| body pose | – | keypoint sequences | planned |\n"
-    "| survey | – | Emotions in everyday life (OSF) | planned |\n"
+    "| modality | live | data sets read (published formats) | research |\n|---|---|---|---|\n"
+    "| face | webcam, photo | FER-2013 CSV, folder per class | EDA, comparison (HOG, 2-D CNN), export |\n"
+    "| text | typed text | dair-ai `text;label`, CSV | EDA, comparison (TF-IDF) |\n"
+    "| speech | microphone (record, stream), upload | RAVDESS file names, folder + labels CSV | EDA, comparison |\n"
+    "| motion | – | phone accelerometer features, Quiroz watch walks, raw x/y/z CSV/xlsx | EDA, feature ranges, "
+    "comparison (1-D CNN), export |\n"
+    "| facial EMG | – | the seed's 3-channel windows, labelled multichannel CSV | EDA, comparison, export |\n"
+    "| body pose | – | MediaPipe 33-joint keypoint CSV (long or wide) | EDA (synthetic demo; no public data here) |\n"
+    "| survey | – | Emotions in everyday life (OSF CSV) | its own page (synthetic demo until the file is placed) |\n"
 )
 st.caption(
     ":material/lock: Privacy: webcam frames, photos, audio and typed text are processed in memory and never written "
