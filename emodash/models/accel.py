@@ -26,18 +26,12 @@ class Split:
 
 def temporal_split(groups: pd.DataFrame, test_frac: float = 0.2, gap: int = 1) -> Split:
     """The last `test_frac` of each session's windows (by window_number) are test; the `gap` windows just before
-    them are left out, so that overlapping windows never straddle the split."""
-    train, test = [], []
-    for _, g in groups.groupby("session", sort=False):
-        order = g.sort_values("window_number").index.to_numpy()
-        n_test = max(1, int(np.ceil(test_frac * len(order))))
-        test.append(order[len(order) - n_test :])
-        train.append(order[: max(0, len(order) - n_test - gap)])
-    return Split(
-        np.sort(np.concatenate(train)),
-        np.sort(np.concatenate(test)),
-        f"temporal (last {test_frac:.0%} of each recording, gap {gap})",
-    )
+    them are left out, so that overlapping windows never straddle the split (`evaluation.holdout_fold`)."""
+    from emodash.models.evaluation import holdout_fold
+
+    order = pd.DataFrame({"recording": groups["session"].to_numpy(), "position": groups["window_number"].to_numpy()})
+    train, test = holdout_fold(order, test_frac, gap)
+    return Split(train, test, f"temporal (last {test_frac:.0%} of each recording, gap {gap})")
 
 
 def participant_split(groups: pd.DataFrame, labels: np.ndarray, test_frac: float = 0.25, seed: int = 0) -> Split:
