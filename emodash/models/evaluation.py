@@ -22,11 +22,12 @@ import pandas as pd
 import sklearn
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, confusion_matrix, f1_score
-from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from emodash.errors import InputError
+from emodash.models.splits import grouped_folds
 from emodash.models.tasks import Task, cache_dir, fingerprint
 from emodash.models.zoo import VECTOR, get_model
 
@@ -103,7 +104,6 @@ def folds(
 ) -> list[tuple[int, int, np.ndarray, np.ndarray]]:
     """(repeat, fold, train, test) for a split; temporal, holdout and published are deterministic (one repeat).
     InputError when the data cannot fill the folds asked for."""
-    n = len(y)
     if split not in SPLITS:
         raise InputError(f"unknown split {split!r}; choose from {', '.join(SPLITS)}")
     if repeats < 1:
@@ -139,11 +139,7 @@ def folds(
             )
         out = []
         for r in range(repeats):
-            cv = StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed + r)
-            for k, (tr, te) in enumerate(cv.split(np.zeros(n), y, g)):
-                if set(g[tr]) & set(g[te]):
-                    raise AssertionError("a group landed on both sides of a split")
-                out.append((r, k, tr, te))
+            out += [(r, k, tr, te) for k, (tr, te) in enumerate(grouped_folds(np.asarray(y), g, n_splits, seed + r))]
         return out
     if published is None:
         raise InputError("this data set has no published split")
