@@ -153,7 +153,7 @@ def _draw_face(label: str, rng: np.random.Generator) -> np.ndarray:
     for side in (-1, 1):
         ex, ey = cx + side * 7 * s, cy - 5 * s
         cv2.ellipse(img, (int(ex), int(ey)), (int(3 * s), int(2 * eye * s)), 0, 0, 360, ink, -1, cv2.LINE_AA)
-        by, inner = ey - (5 + 3 * lift) * s, side * tilt * 2 * s  # brows: inner ends down when tilt > 0 (anger)
+        by, inner = ey - (5 + 3 * lift) * s, tilt * 2 * s  # brows: inner ends down when tilt > 0 (anger)
         p1 = (int(ex - side * 4 * s), int(by + inner))
         p2 = (int(ex + side * 4 * s), int(by - inner))
         cv2.line(img, p1, p2, ink, int(1.5 * s), cv2.LINE_AA)
