@@ -37,12 +37,30 @@ def load_path(path: str, modality: str):
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def face_stats(_ds, key: str):
+    """Per-image statistics, duplicate groups and the summary, computed once per data set (`key`)."""
     from emodash.eda import face
 
     bar = st.progress(0.0, "Reading every image once (sizes, colour, brightness, duplicates)…")
     stats = face.image_stats(_ds, progress=lambda f: bar.progress(f))
     bar.empty()
-    return stats
+    dups = face.duplicates(stats)
+    return stats, dups, face.describe(_ds, stats, dups)
+
+
+@st.cache_data(show_spinner="Summarising the data set…", max_entries=8)
+def summary(_ds, key: str) -> dict:
+    """`emodash.eda.describe` once per data set (`key`): file headers, counts, feature statistics."""
+    from emodash import eda
+
+    return eda.describe(_ds)
+
+
+@st.cache_data(show_spinner="Measuring movement…", max_entries=8)
+def pose_stats(_ds, key: str):
+    from emodash.eda import pose
+
+    feats = pose.movement_features(_ds)
+    return pose.describe(_ds, feats), feats
 
 
 @st.cache_data(show_spinner="Measuring pitch, level and brightness of the clips…", max_entries=8)
@@ -56,7 +74,8 @@ def speech_features(_ds, key: str, per_class: int | None):
 def text_stats(_ds, key: str):
     from emodash.eda import text
 
-    return text.describe(_ds), text.lengths(_ds), text.distinctive_words(_ds), text.duplicates(_ds)
+    words = text.distinctive_words(_ds)
+    return text.describe(_ds, words), text.lengths(_ds), words, text.duplicates(_ds)
 
 
 def dataset_key(ds) -> str:
@@ -104,9 +123,7 @@ def pick_dataset():
 def show_face(ds) -> dict:
     from emodash.eda import face
 
-    stats = face_stats(ds, dataset_key(ds))
-    info = face.describe(ds, stats)
-    dups = face.duplicates(stats)
+    stats, dups, info = face_stats(ds, dataset_key(ds))
     c = st.columns(4)
     c[0].metric("Images", f"{len(ds):,}")
     c[1].metric("Unreadable", info["unreadable"])
@@ -141,7 +158,7 @@ def show_speech(ds) -> dict:
     from emodash.datasets.speech import audio_at
     from emodash.eda import speech
 
-    info = speech.describe(ds)
+    info = summary(ds, dataset_key(ds))
     c = st.columns(4)
     c[0].metric("Clips", f"{len(ds):,}")
     c[1].metric("Hours", f"{info['seconds_total'] / 3600:.2f}")
@@ -200,10 +217,9 @@ def show_text(ds) -> dict:
 
 
 def show_pose(ds) -> dict:
-    from emodash.eda import pose
     from emodash.plots import pose as pose_figs
 
-    info = pose.describe(ds)
+    info, feats = pose_stats(ds, dataset_key(ds))
     c = st.columns(4)
     c[0].metric("Sequences", len(ds))
     c[1].metric("Subjects", info["subjects"])
@@ -229,7 +245,7 @@ def show_pose(ds) -> dict:
         st.plotly_chart(pose_figs.joint_trajectories(seq, joints, fps=info["fps"]))
     st.subheader("Movement per emotion")
     st.caption(f"Speeds in {info['speed_unit']}; spans and heights relative to the torso length.")
-    st.plotly_chart(pose_figs.feature_distributions(pose.movement_features(ds), ds.label_set))
+    st.plotly_chart(pose_figs.feature_distributions(feats, ds.label_set))
     return info
 
 
@@ -241,10 +257,9 @@ def accel_windows(_ds, key: str, window_s: float, overlap: float):
 
 
 def show_accel(ds) -> dict:
-    from emodash.eda import accel
     from emodash.plots import accel as accel_figs
 
-    info = accel.describe(ds)
+    info = summary(ds, dataset_key(ds))
     raw = info["kind"] == "raw"
     c = st.columns(4)
     c[0].metric("Recordings" if raw else "Windows", f"{len(ds):,}")
@@ -277,10 +292,9 @@ def show_accel(ds) -> dict:
 
 
 def show_emg(ds) -> dict:
-    from emodash.eda import emg
     from emodash.plots import emg as emg_figs
 
-    info = emg.describe(ds)
+    info = summary(ds, dataset_key(ds))
     c = st.columns(4)
     c[0].metric("Windows", f"{len(ds):,}")
     c[1].metric("Samples per window", info["window"])

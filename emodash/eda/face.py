@@ -89,11 +89,12 @@ def montage(ds: Dataset, per_class: int = 8, seed: int = 0) -> tuple[np.ndarray,
     return np.vstack(rows), names
 
 
-def describe(ds: Dataset, stats: pd.DataFrame | None = None) -> dict:
-    """Class balance, sizes, colour modes, formats, brightness and duplicates of a face data set."""
+def describe(ds: Dataset, stats: pd.DataFrame | None = None, dups: pd.DataFrame | None = None) -> dict:
+    """Class balance, sizes, colour modes, formats, brightness and duplicates of a face data set (`stats`, `dups`:
+    `image_stats` and `duplicates` already computed, so the page reads and groups the images once)."""
     stats = image_stats(ds) if stats is None else stats
     ok = stats[stats["ok"]]
-    dups = duplicates(stats)
+    dups = duplicates(stats) if dups is None else dups
     sizes = (ok["width"].astype(int).astype(str) + "x" + ok["height"].astype(int).astype(str)).value_counts()
     return {
         **basics(ds),

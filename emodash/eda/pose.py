@@ -82,11 +82,11 @@ def _finite(value: float) -> float | None:
     return round(float(value), 4) if np.isfinite(value) else None
 
 
-def describe(ds: Dataset) -> dict[str, Any]:
+def describe(ds: Dataset, feats: pd.DataFrame | None = None) -> dict[str, Any]:
     """JSON-serialisable summary of a pose data set: sequences, frames, fps and durations, per-label counts,
     subjects, channels, and the mean of each movement feature per label (speeds in coordinate units per second,
-    or per frame when the fps is unknown)."""
-    feats = movement_features(ds)
+    or per frame when the fps is unknown). `feats`: `movement_features(ds)` already computed."""
+    feats = movement_features(ds) if feats is None else feats
     fps = ds.meta.get("fps")
     channels = sorted({seq.shape[2] for seq in ds.samples})
     with_vis = [seq[..., 3] for seq in ds.samples if seq.shape[2] > 3]

@@ -54,11 +54,12 @@ def duplicates(ds: Dataset) -> pd.DataFrame:
     return out.sort_values("copies", ascending=False).reset_index()
 
 
-def describe(ds: Dataset) -> dict:
-    """Balance, lengths, duplicates and the top distinctive words per label of a text data set."""
+def describe(ds: Dataset, words: pd.DataFrame | None = None) -> dict:
+    """Balance, lengths, duplicates and the top 8 distinctive words per label of a text data set (`words`: a table
+    from `distinctive_words` already computed, so the page does not count twice)."""
     lens = lengths(ds)
     dups = duplicates(ds)
-    words = distinctive_words(ds, top=8)
+    words = distinctive_words(ds, top=8) if words is None else words[words["rank"] <= 8]
     return {
         **basics(ds),
         "words_median": float(lens["words"].median()),
