@@ -39,14 +39,20 @@ CACHE_VERSION = 2
 Progress = Callable[[int, int, str], None]
 
 
-def temporal_folds(groups: pd.DataFrame, n_splits: int = 5, gap: int = 1) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Contiguous time blocks per recording (see module doc); needs `recording` and `position` columns."""
+def recordings_in_time_order(groups: pd.DataFrame) -> Iterator[tuple[object, np.ndarray]]:
+    """(recording, its row positions sorted by `position`) for each recording: what temporal splits cut."""
     rec, pos = groups["recording"].to_numpy(), groups["position"].to_numpy()
-    blocks = np.zeros(len(rec), dtype=int)
-    rank = np.zeros(len(rec), dtype=int)
     for r in np.unique(rec):
         idx = np.flatnonzero(rec == r)
-        idx = idx[np.argsort(pos[idx], kind="stable")]
+        yield r, idx[np.argsort(pos[idx], kind="stable")]
+
+
+def temporal_folds(groups: pd.DataFrame, n_splits: int = 5, gap: int = 1) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Contiguous time blocks per recording (see module doc); needs `recording` and `position` columns."""
+    rec = groups["recording"].to_numpy()
+    blocks = np.zeros(len(rec), dtype=int)
+    rank = np.zeros(len(rec), dtype=int)
+    for r, idx in recordings_in_time_order(groups):
         if len(idx) < n_splits:
             raise InputError(f"recording {r} has {len(idx)} windows, fewer than {n_splits} folds")
         rank[idx] = np.arange(len(idx))
@@ -65,12 +71,9 @@ def temporal_folds(groups: pd.DataFrame, n_splits: int = 5, gap: int = 1) -> Ite
 def holdout_fold(groups: pd.DataFrame, fraction: float = 0.2, gap: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Train on the first part of each recording, test on its last `fraction` (time order kept); the `gap` windows
     just before the test part are in neither."""
-    rec, pos = groups["recording"].to_numpy(), groups["position"].to_numpy()
-    test = np.zeros(len(rec), dtype=bool)
-    train = np.zeros(len(rec), dtype=bool)
-    for r in np.unique(rec):
-        idx = np.flatnonzero(rec == r)
-        idx = idx[np.argsort(pos[idx], kind="stable")]
+    test = np.zeros(len(groups), dtype=bool)
+    train = np.zeros(len(groups), dtype=bool)
+    for r, idx in recordings_in_time_order(groups):
         start = len(idx) - max(1, int(round(fraction * len(idx))))
         if start - gap < 1:
             raise InputError(f"recording {r} has {len(idx)} windows: too few for a hold-out with a gap of {gap}")
