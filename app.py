@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from emodash import settings
-from emodash.inference import registry
+from emodash.core import settings
+from emodash.serving import registry
 
 st.set_page_config(page_title="emodash", page_icon=":material/mood:", layout="wide")
 

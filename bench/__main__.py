@@ -9,9 +9,10 @@ import platform
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench import compare, datasets, detectors, face, ranges, speech, text  # noqa: E402
+from bench import cli, compare, datasets, detectors, face, ranges, speech, text  # noqa: E402
 
 SUITES = {
+    "cli": cli.run,
     "face": face.run,
     "detectors": detectors.run,
     "text": text.run,

@@ -7,10 +7,10 @@ import sys
 import time
 
 from bench.timing import table
-from emodash.datasets import registry
-from emodash.models import evaluation, tasks
-from emodash.models.emg_seed import reproduce
-from emodash.models.zoo import CLASSICAL
+from emodash import datasets
+from emodash.research import evaluation, tasks
+from emodash.research.reproductions import reproduce
+from emodash.research.zoo import CLASSICAL
 
 
 def _progress(done: int, total: int, message: str) -> None:
@@ -48,7 +48,7 @@ def run(fer: bool = True) -> str:
             rows += r
             totals.append([f"fer2013-train, {model} x 3 folds", f"{sec:.1f}"])
     head = ["data", "split", "model", "accuracy", "macro-F1", "fit s/fold", "predict s/fold"]
-    seed = reproduce(registry.load("emg"))
+    seed = reproduce(datasets.load("emg"))
     return (
         "### Model comparison\n\n"
         + table(["run", "seconds"], totals)

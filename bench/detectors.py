@@ -8,9 +8,9 @@ import numpy as np
 import skimage.data
 
 from bench.timing import median_p95, table, time_ms
-from emodash import settings
-from emodash.datasets.faces import read_image_folders
-from emodash.inference.face_detection import HaarDetector, MediaPipeDetector
+from emodash.core import settings
+from emodash.modalities.face.detection import HaarDetector, MediaPipeDetector
+from emodash.modalities.face.formats import read_image_folders
 
 
 def iou(a, b) -> float:

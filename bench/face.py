@@ -7,11 +7,11 @@ import numpy as np
 import skimage.data
 
 from bench.timing import median_p95, table, time_ms
-from emodash.annotate import draw_faces
-from emodash.inference import registry
-from emodash.inference.face import crop_box, fer_model_file, preprocess
-from emodash.inference.scores import Scores
-from emodash.taxonomy import FER2013
+from emodash.core.scores import Scores
+from emodash.core.taxonomy import FER2013
+from emodash.modalities.face.annotate import draw_faces
+from emodash.modalities.face.model import crop_box, fer_model_file, preprocess
+from emodash.serving import registry
 
 
 def frames() -> dict[int, np.ndarray]:
@@ -26,7 +26,7 @@ def frames() -> dict[int, np.ndarray]:
 
 
 def run(repeat: int = 200) -> str:
-    from emodash.tensorflow_import import keras as load_keras
+    from emodash.core.heavy import keras as load_keras
 
     keras = load_keras()  # the naive way needs Keras; emodash's own pipeline never imports it
 

@@ -6,29 +6,29 @@ from __future__ import annotations
 import numpy as np
 
 from bench.timing import median_p95, table, time_ms
-from emodash import settings
-from emodash.datasets import accel
-from emodash.features.accel import window_table
-from emodash.models import accel as models
-from emodash.models import ranges as rg
+from emodash.core import settings
+from emodash.modalities.accel import formats as accel
+from emodash.modalities.accel import ranges as rg
+from emodash.modalities.accel import studio
+from emodash.modalities.accel.features import window_table
 
 
 def run() -> str:
     root = settings.data_root()
     ds = accel.read(root / "accel_wolfeiq" / "accel_feature_all_axes_new.xlsx")
-    X, y = ds.samples, np.asarray(ds.labels, dtype=object)
-    split = models.default_split(ds)
+    X, y = ds.table, np.asarray(ds.labels, dtype=object)
+    split = studio.default_split(ds)
     r = rg.suggest(X.iloc[split.train], y[split.train], (0.05, 0.95), ds.label_set.names)
     lo, hi = r.get("calm", "fft_mean_x")
     step = iter(np.tile(np.linspace(lo, hi, 50), 100))
 
     def range_change() -> None:
         r.set("calm", "fft_mean_x", lo, next(step))
-        models.rule_scores(r, X, y, split.test)
+        studio.rule_scores(r, X, y, split.test)
 
     def page_rest() -> None:
         rg.feature_overlap(r), rg.flagged(r), rg.outliers(X.iloc[split.train], y[split.train], r)
-        models.cleaned(ds, r)
+        studio.windows_table(ds, r)
 
     rows = []
     for name, fn, repeat in [
@@ -36,7 +36,7 @@ def run() -> str:
         ("overlaps, flags, outlier list, cleaned table", page_rest, 50),
         (
             "random forest fit (2,515 windows, once per feature set; cached)",
-            lambda: models.random_forest(X, y, split.train),
+            lambda: studio.random_forest(X, y, split.train),
             3,
         ),
     ]:

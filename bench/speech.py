@@ -7,12 +7,12 @@ from itertools import cycle
 import numpy as np
 
 from bench.timing import median_p95, table, time_ms
-from emodash import settings
-from emodash.audio import SAMPLE_RATE, read_audio
-from emodash.datasets.speech import read_ravdess
-from emodash.features.audio import PooledSpeechFeatures
-from emodash.inference import registry
-from emodash.live.voice import VoiceStream
+from emodash.core import settings
+from emodash.io.audio import SAMPLE_RATE, read_audio
+from emodash.modalities.speech.features import PooledSpeechFeatures
+from emodash.modalities.speech.formats import read_ravdess
+from emodash.modalities.speech.stream import VoiceStream
+from emodash.serving import registry
 
 
 def run(repeat: int = 50) -> str:

@@ -6,9 +6,9 @@ import time
 from itertools import cycle
 
 from bench.timing import median_p95, table, time_ms
-from emodash import settings
-from emodash.datasets.text import read_semicolon_text
-from emodash.inference import registry
+from emodash.core import settings
+from emodash.modalities.text.formats import read_semicolon_text
+from emodash.serving import registry
 
 
 def run(repeat: int = 2000) -> str:

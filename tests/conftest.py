@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from emodash import settings
+from emodash.core import settings
 
 
 def data_path(*parts: str) -> Path:
@@ -28,13 +28,13 @@ def astronaut_bgr() -> np.ndarray:
 
 @pytest.fixture(scope="session")
 def face_pipeline():
-    from emodash.inference import registry
+    from emodash.serving import registry
 
     return registry.load_face_pipeline("mediapipe")
 
 
 @pytest.fixture(scope="session")
 def text_model():
-    from emodash.inference import registry
+    from emodash.serving import registry
 
     return registry.load_predictor("text")

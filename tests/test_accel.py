@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from emodash.datasets import accel
-from emodash.eda.accel import describe
-from emodash.errors import InputError
-from emodash.features.accel import FEATURE_NAMES, AccelFeatures, window_features, window_table
-from emodash.plots.accel import feature_distributions, signals_per_state
+from emodash.core.errors import InputError
+from emodash.modalities.accel import formats as accel
+from emodash.modalities.accel.eda import describe
+from emodash.modalities.accel.features import FEATURE_NAMES, AccelFeatures, window_features, window_table
+from emodash.modalities.accel.plots import feature_distributions, signals_per_state
 from tests.conftest import data_path
 
 
@@ -88,9 +88,9 @@ def test_transformer_clones_and_rejects_a_missing_axis():
 
 def test_seed_feature_file_read_as_it_is():
     ds = accel.read(data_path("accel_wolfeiq", "accel_feature_all_axes_new.xlsx"))
-    assert len(ds) == 3150 and ds.samples.shape[1] == 12 and len(ds.meta["long"]) == 9450
+    assert len(ds) == 3150 and ds.table.shape[1] == 12 and len(ds.meta["long"]) == 9450
     assert ds.class_counts().tolist() == [630] * 5 and ds.label_set.name == "phone_accel"
-    assert len(ds.meta["incomplete"]) == 3 and ds.samples.isna().any(axis=1).sum() == 3
+    assert len(ds.meta["incomplete"]) == 3 and ds.table.isna().any(axis=1).sum() == 3
     assert "unconfirmed" in ds.meta["mapping_note"]
     assert ds.meta["all_features"].shape == (3150, 15)
     d = describe(ds)
@@ -100,7 +100,7 @@ def test_seed_feature_file_read_as_it_is():
 def test_seed_feature_magnitudes_are_plausible_for_our_definitions():
     """Our features on simulated typing-like motion (50 Hz, 10 s windows) land in the seed's orders of magnitude;
     the raw signals are not available, so values cannot be matched exactly."""
-    seed = accel.read(data_path("accel_wolfeiq", "accel_feature_all_axes_new.xlsx")).samples.median()
+    seed = accel.read(data_path("accel_wolfeiq", "accel_feature_all_axes_new.xlsx")).table.median()
     rng = np.random.default_rng(1)
     t = np.arange(5000)[:, None] / 50.0
     rec = pd.DataFrame(0.15 * rng.normal(size=(5000, 3)) + 0.1 * np.sin(2 * np.pi * 1.5 * t), columns=["x", "y", "z"])
@@ -157,7 +157,7 @@ def test_xlsx_with_one_sheet_per_state():
 def test_feature_table_with_label_column():
     df = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [0.1, 0.2, 0.3], "label": ["sad", "neutral", "happy"]})
     ds = accel.read_bytes(df.to_csv(index=False).encode(), "f.csv")
-    assert ds.meta["kind"] == "features" and list(ds.samples.columns) == ["a", "b"] and ds.label_set.name == "quiroz"
+    assert ds.meta["kind"] == "features" and list(ds.table.columns) == ["a", "b"] and ds.label_set.name == "quiroz"
 
 
 @pytest.mark.parametrize(

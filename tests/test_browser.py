@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import pytest
 
-from emodash.settings import PROJECT_ROOT
+from emodash.core.settings import PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
@@ -128,7 +128,7 @@ def test_voice_page_scores_speech_from_a_fake_microphone(server, tmp_path):
     import soundfile as sf
     from playwright.sync_api import sync_playwright
 
-    from emodash.audio import read_audio
+    from emodash.io.audio import read_audio
     from tests.conftest import data_path
 
     speech = read_audio(data_path("ravdess_16k", "Actor_01", "03-01-05-02-01-01-01.flac"))
@@ -158,7 +158,7 @@ def test_together_page_flags_happy_words_in_an_angry_voice(server, astronaut_bgr
     import soundfile as sf
     from playwright.sync_api import sync_playwright
 
-    from emodash.audio import read_audio
+    from emodash.io.audio import read_audio
     from tests.conftest import data_path
 
     speech = read_audio(data_path("ravdess_16k", "Actor_01", "03-01-05-02-01-01-01.flac"))

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from emodash.cli import main
-from emodash.datasets import emg
-from emodash.errors import InputError
-from emodash.models import evaluation, tasks
-from emodash.models.zoo import CLASSICAL, IMAGE, ZOO, parse_models
+from emodash.core.errors import InputError
+from emodash.modalities.emg import formats as emg
+from emodash.research import evaluation, splits, tasks
+from emodash.research.zoo import CLASSICAL, IMAGE, ZOO, parse_models
 from tests.conftest import data_path
 
 
@@ -77,8 +77,8 @@ def test_demo_is_deterministic_and_marked_synthetic():
 
 
 def test_emg_describe_and_the_seed_view(seed_emg):
-    from emodash.eda.emg import describe
-    from emodash.plots.emg import smoothed_by_label
+    from emodash.modalities.emg.eda import describe
+    from emodash.modalities.emg.plots import smoothed_by_label
 
     d = describe(seed_emg)
     json.dumps(d)
@@ -100,7 +100,7 @@ def test_temporal_folds_keep_time_blocks_and_a_gap():
     g = _groups()
     y = g["recording"].to_numpy()
     seen = []
-    for _, _, train, test in evaluation.folds(y, g, "temporal", 5, gap=1):
+    for _, _, train, test in splits.folds(y, g, "temporal", 5, gap=1):
         assert not set(train) & set(test)
         for r in range(6):
             pos_test = g["position"].to_numpy()[test][y[test] == r]
@@ -113,7 +113,7 @@ def test_temporal_folds_keep_time_blocks_and_a_gap():
 
 def test_holdout_trains_on_the_past_and_tests_on_the_last_fifth():
     g = _groups()
-    ((_, _, train, test),) = evaluation.folds(g["recording"].to_numpy(), g, "holdout", 5)
+    ((_, _, train, test),) = splits.folds(g["recording"].to_numpy(), g, "holdout", 5)
     assert set(g["position"].iloc[test]) == {16, 17, 18, 19}
     for r in range(6):
         assert g["position"].iloc[train][g["recording"].iloc[train] == r].max() < 16
@@ -123,20 +123,20 @@ def test_grouped_folds_never_share_a_group():
     rng = np.random.default_rng(1)
     g = pd.DataFrame({"actor": np.repeat(np.arange(10), 12)})
     y = rng.integers(0, 3, len(g))
-    splits = evaluation.folds(y, g, "grouped", 5, repeats=2, group_column="actor")
-    assert len(splits) == 10
-    for _, _, train, test in splits:
+    folds = splits.folds(y, g, "grouped", 5, repeats=2, group_column="actor")
+    assert len(folds) == 10
+    for _, _, train, test in folds:
         assert not set(g["actor"].iloc[train]) & set(g["actor"].iloc[test])
 
 
 def test_splits_a_data_set_cannot_support_are_messages():
     y = np.array(["a", "b"] * 10)
     with pytest.raises(InputError, match="recordings in time order"):
-        evaluation.folds(y, pd.DataFrame(index=range(20)), "temporal")
+        splits.folds(y, pd.DataFrame(index=range(20)), "temporal")
     with pytest.raises(InputError, match="subject/actor"):
-        evaluation.folds(y, pd.DataFrame(index=range(20)), "grouped")
+        splits.folds(y, pd.DataFrame(index=range(20)), "grouped")
     with pytest.raises(InputError, match="no published split"):
-        evaluation.folds(y, pd.DataFrame(index=range(20)), "published")
+        splits.folds(y, pd.DataFrame(index=range(20)), "published")
 
 
 # --- zoo and evaluation ----------------------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ def _image_task(n_per: int = 20) -> tasks.Task:
 
 
 def test_every_vector_model_learns_a_small_generated_set():
-    task = tasks.emg_task(emg.demo(per_label=10))
+    task = tasks.for_dataset(emg.demo(per_label=10))
     res = evaluation.evaluate(task, [m for m in ZOO if ZOO[m].input == "vector"], "random", 3, cache=False)
     s = evaluation.summary(res).set_index("model")
     assert (s["accuracy_mean"] > 0.5).all(), s["accuracy_mean"]  # chance is 1/6
@@ -163,7 +163,7 @@ def test_every_vector_model_learns_a_small_generated_set():
 
 def test_cnns_fit_and_predict_on_generated_data():
     msgs = []
-    task = tasks.emg_task(emg.demo(per_label=8))
+    task = tasks.for_dataset(emg.demo(per_label=8))
     res = evaluation.evaluate(task, ["cnn1d"], "holdout", cache=False, progress=lambda d, t, m: msgs.append(m))
     assert res["n_test"].iloc[0] == 12 and 0 <= res["accuracy"].iloc[0] <= 1
     assert "cnn1d: fold 1/1, epoch 60/60" in msgs  # long CNN folds report each epoch
@@ -172,7 +172,7 @@ def test_cnns_fit_and_predict_on_generated_data():
 
 
 def test_evaluation_is_repeatable_and_cached():
-    task = tasks.emg_task(emg.demo(per_label=10))
+    task = tasks.for_dataset(emg.demo(per_label=10))
     a = evaluation.evaluate(task, ["knn", "dt"], "temporal", 4)
     b = evaluation.evaluate(task, ["knn", "dt"], "temporal", 4, cache=False)
     pd.testing.assert_series_equal(a["macro_f1"], b["macro_f1"])
@@ -182,14 +182,14 @@ def test_evaluation_is_repeatable_and_cached():
 
 
 def test_search_and_smote_are_recorded():
-    task = tasks.emg_task(emg.demo(per_label=10))
+    task = tasks.for_dataset(emg.demo(per_label=10))
     res = evaluation.evaluate(task, ["knn"], "temporal", 3, search=True, rebalance=True, cache=False)
     assert res["search"].all() and res["rebalance"].all()
     assert json.loads(res["best_params"].iloc[0])["clf__n_neighbors"] in (3, 5, 9)
 
 
 def test_table_marks_the_best_and_parse_models_checks_names():
-    task = tasks.emg_task(emg.demo(per_label=10))
+    task = tasks.for_dataset(emg.demo(per_label=10))
     t = evaluation.table(evaluation.evaluate(task, ["nb", "dt"], "temporal", cache=False))
     assert t["accuracy"].str.endswith("*").sum() >= 1
     assert parse_models("classical") == list(CLASSICAL)
@@ -198,8 +198,8 @@ def test_table_marks_the_best_and_parse_models_checks_names():
 
 
 def test_text_task_refuses_models_that_do_not_apply():
-    from emodash.datasets.base import Dataset
-    from emodash.taxonomy import DAIRAI
+    from emodash.core.dataset import Dataset
+    from emodash.core.taxonomy import DAIRAI
 
     texts = ["i am so happy today", "this makes me sad and low"] * 10
     ds = Dataset("t", "text", texts, np.array(["joy", "sadness"] * 10, dtype=object), DAIRAI)
@@ -213,7 +213,7 @@ def test_text_task_refuses_models_that_do_not_apply():
 
 
 def test_emg_seed_numbers_are_reproduced_within_3_points(seed_emg):
-    from emodash.models.emg_seed import reproduce
+    from emodash.research.reproductions import reproduce
 
     table = reproduce(seed_emg).set_index("model")
     assert (abs(table["seed_split"] - table["published"]) <= 0.03).all(), table
@@ -221,7 +221,7 @@ def test_emg_seed_numbers_are_reproduced_within_3_points(seed_emg):
 
 
 def test_emg_task_has_the_seeds_published_split(seed_emg):
-    task = tasks.emg_task(seed_emg)
+    task = tasks.for_dataset(seed_emg)
     ((_, _, train, test),) = evaluation.task_folds(task, "published")
     assert len(test) == 60 and len(train) == 240 and task.default_split == "temporal"
 
@@ -265,9 +265,9 @@ def test_compare_page_trains_and_shows_the_table():
 
 
 def test_raw_accelerometer_windows_compare_grouped_by_participant_with_the_cnn_on_the_signals():
-    from emodash.datasets import accel
+    from emodash.modalities.accel import formats as accel
 
-    task = tasks.accel_task(accel.demo())
+    task = tasks.for_dataset(accel.demo())
     assert task.default_split == "grouped" and task.group_column == "participant"
     signals = task.X("signal")
     assert signals.shape[0] == len(task.y) and signals.shape[2] == 3 and task.X("vector").shape[0] == len(task.y)
@@ -278,10 +278,10 @@ def test_raw_accelerometer_windows_compare_grouped_by_participant_with_the_cnn_o
 
 
 def test_the_phone_seed_file_compares_temporally_with_its_random_split_beside():
-    from emodash.datasets import accel
+    from emodash.modalities.accel import formats as accel
 
     ds = accel.read(data_path("accel_wolfeiq", "accel_feature_all_axes_new.xlsx"))
-    task = tasks.accel_task(ds)
+    task = tasks.for_dataset(ds)
     assert task.default_split == "temporal" and "signal" not in task.inputs
     train, test = task.published
     assert len(train) + len(test) == 3150 and len(test) == 630

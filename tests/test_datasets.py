@@ -11,13 +11,16 @@ import cv2
 import numpy as np
 import pytest
 
+from emodash import datasets
 from emodash.cli import main as cli
-from emodash.datasets import faces, registry, speech, text
-from emodash.datasets.uploads import unpack_upload
-from emodash.eda import face as face_eda
-from emodash.eda import speech as speech_eda
-from emodash.eda import text as text_eda
-from emodash.errors import InputError
+from emodash.core.errors import InputError
+from emodash.io.uploads import unpack_upload
+from emodash.modalities.face import eda as face_eda
+from emodash.modalities.face import formats as faces
+from emodash.modalities.speech import eda as speech_eda
+from emodash.modalities.speech import formats as speech
+from emodash.modalities.text import eda as text_eda
+from emodash.modalities.text import formats as text
 from tests.conftest import data_path
 
 FER_TRAIN = {"angry": 3995, "disgust": 436, "fear": 4097, "happy": 7215, "neutral": 4965, "sad": 4830, "surprise": 3171}
@@ -80,7 +83,7 @@ def test_text_statistics_find_the_words_of_each_emotion():
 @pytest.mark.parametrize("reader", [faces.demo, speech.demo, text.demo])
 def test_demo_data_is_deterministic_and_marked_synthetic(reader):
     a, b = reader(), reader()
-    assert a.meta["synthetic"] and len(a) == len(b) and (a.labels == b.labels).all()
+    assert a.synthetic and len(a) == len(b) and (a.labels == b.labels).all()
     first_a, first_b = a.samples[0], b.samples[0]
     assert np.array_equal(first_a, first_b) if isinstance(first_a, np.ndarray) else first_a == first_b
     assert set(a.labels) == set(a.label_set.names)
@@ -221,15 +224,15 @@ def test_badly_named_audio_files_are_refused(tmp_path):
 
 
 def test_every_demo_in_the_registry_loads_and_says_it_is_synthetic():
-    for info in registry.list_datasets():
+    for info in datasets.list_datasets():
         if info.synthetic:
-            ds = registry.load(info.name)
+            ds = datasets.load(info.name)
             assert ds.synthetic and ds.modality == info.modality and len(ds) > 0, info.name
 
 
 def test_a_registered_data_set_whose_folder_is_missing_says_where_to_put_it(tmp_path):
     with pytest.raises(InputError, match="set EMODASH_DATA"):
-        registry.load("fer2013-train", tmp_path)
+        datasets.load("fer2013-train", tmp_path)
 
 
 def test_uploads_unpack_a_zipped_folder_and_refuse_unsafe_archives(tmp_path):
@@ -239,7 +242,7 @@ def test_uploads_unpack_a_zipped_folder_and_refuse_unsafe_archives(tmp_path):
             ok, png = cv2.imencode(".png", np.zeros((8, 8), np.uint8))
             z.writestr(f"faces/{label}/a.png", png.tobytes())
     folder = unpack_upload("faces.zip", buf.getvalue(), tmp_path)
-    assert folder.name == "faces" and len(registry.open_path(folder, "face")) == 2
+    assert folder.name == "faces" and len(datasets.open_path(folder, "face")) == 2
     evil = io.BytesIO()
     with zipfile.ZipFile(evil, "w") as z:
         z.writestr("../../escape.txt", "x")
@@ -249,10 +252,18 @@ def test_uploads_unpack_a_zipped_folder_and_refuse_unsafe_archives(tmp_path):
         unpack_upload("bad.zip", b"PK\x03\x04 nope", tmp_path)
 
 
+def test_uploads_are_keyed_by_content_not_by_name(tmp_path):
+    first = unpack_upload("texts.txt", b"i am happy;joy\ni am sad;sadness\n", tmp_path)
+    again = unpack_upload("texts.txt", b"i am happy;joy\ni am sad;sadness\n", tmp_path)
+    fixed = unpack_upload("texts.txt", b"i am happy;joy\ni am so sad;sadness\n", tmp_path)
+    assert first == again and fixed != first and fixed.name == first.name == "texts.txt"
+    assert datasets.open_path(fixed, "text").samples[1] == "i am so sad"
+
+
 def test_cli_lists_and_describes_data_sets(capsys, tmp_path):
     assert cli(["data", "list", "--json"]) == 0
     names = {json.loads(line)["name"] for line in capsys.readouterr().out.splitlines()}
-    assert names == {d.name for d in registry.REGISTRY}
+    assert names == {d.name for d in datasets.REGISTRY}
     assert cli(["data", "describe", "demo-faces", "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["synthetic"] and stats["duplicate_groups"] == 3 and stats["sizes"] == {"48x48": 155}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from emodash import settings
-from emodash.datasets import registry
+from emodash import datasets
+from emodash.core import settings
 from tests.conftest import data_path
 
 
@@ -25,7 +25,7 @@ def choose(at: AppTest, modality: str, name: str) -> AppTest:
     return at
 
 
-@pytest.mark.parametrize("info", [d for d in registry.list_datasets() if d.synthetic and d.modality != "survey"],
+@pytest.mark.parametrize("info", [d for d in datasets.list_datasets() if d.synthetic and d.modality != "survey"],
                          ids=lambda d: d.name)  # fmt: skip
 def test_every_demo_shows_its_view_and_says_it_is_synthetic(info):
     at = choose(open_page(), info.modality, info.name)
@@ -45,7 +45,7 @@ def test_every_demo_shows_its_view_and_says_it_is_synthetic(info):
     ],
 )
 def test_real_data_sets_open_with_their_counts(modality, name, samples):
-    path = registry.get(name).location()
+    path = datasets.get(name).location()
     data_path(str(path.relative_to(settings.data_root())))
     at = choose(open_page(), modality, name)
     assert at.metric[0].value == samples and not at.warning

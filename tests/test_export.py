@@ -13,11 +13,11 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.svm import LinearSVC
 from sklearn.tree import DecisionTreeClassifier
 
-from emodash.datasets import emg
-from emodash.errors import InputError
-from emodash.export.bundle import export_model
-from emodash.export.c_code import gcc_available, predict_with_c, to_c
-from emodash.models import evaluation, tasks
+from emodash.core.errors import InputError
+from emodash.modalities.emg import formats as emg
+from emodash.research import evaluation, tasks
+from emodash.research.export.bundle import export_model
+from emodash.research.export.c_code import gcc_available, predict_with_c, to_c
 from tests.conftest import data_path
 
 needs_gcc = pytest.mark.skipif(not gcc_available(), reason="gcc not installed")
@@ -30,7 +30,7 @@ def private_cache(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def emg_task():
-    return tasks.emg_task(emg.read_emg_seed(data_path("emg_puldavid87", "emg_data.csv")))
+    return tasks.for_dataset(emg.read_emg_seed(data_path("emg_puldavid87", "emg_data.csv")))
 
 
 @needs_gcc
@@ -87,9 +87,9 @@ def test_cli_export_writes_the_file(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def accel_task():
-    from emodash.datasets import accel
+    from emodash.modalities.accel import formats as accel
 
-    return tasks.accel_task(accel.demo())
+    return tasks.for_dataset(accel.demo())
 
 
 @needs_gcc

@@ -2,10 +2,10 @@ import cv2
 import numpy as np
 import pytest
 
-from emodash.annotate import draw_faces
-from emodash.errors import InputError
-from emodash.images import decode_image
-from emodash.inference import registry
+from emodash.core.errors import InputError
+from emodash.io.images import decode_image
+from emodash.modalities.face.annotate import draw_faces
+from emodash.serving import registry
 from tests.conftest import data_path
 
 
@@ -45,7 +45,7 @@ def test_drawing_boxes_each_face_in_its_colour(astronaut_bgr, face_pipeline):
 
 
 def test_face_model_accuracy_on_fer2013_publictest():
-    from emodash.models.face_eval import evaluate
+    from emodash.training.face import evaluate
 
     m = evaluate(registry.load_predictor("face"), data_path("fer2013", "test"))
     assert m["data"]["n_test"] == 3589

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from emodash.inference.fusion import Fusion, skill_above_chance
-from emodash.inference.scores import Scores
-from emodash.taxonomy import CANONICAL, DAIRAI, FER2013, RAVDESS
+from emodash.core.scores import Scores
+from emodash.core.taxonomy import CANONICAL, DAIRAI, FER2013, RAVDESS
+from emodash.serving.fusion import Fusion, skill_above_chance
 
 
 def sure(label_set, label: str, modality: str) -> Scores:

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from emodash.inference.scores import Scores
-from emodash.live.timeline import ScoreTimeline
-from emodash.settings import ice_servers
-from emodash.taxonomy import FER2013
+from emodash.core.scores import Scores
+from emodash.core.settings import ice_servers
+from emodash.core.taxonomy import FER2013
+from emodash.serving.timeline import ScoreTimeline
 
 
 def face(label: str, size: int = 50) -> Scores:

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from emodash.datasets import pose, registry
-from emodash.eda import pose as eda
-from emodash.errors import InputError
-from emodash.plots import pose as plots
-from emodash.taxonomy import CANONICAL_SET, FER2013
+from emodash import datasets
+from emodash.core.errors import InputError
+from emodash.core.taxonomy import CANONICAL_SET, FER2013
+from emodash.modalities.pose import eda, plots
+from emodash.modalities.pose import formats as pose
 
 
 def _long(seq: np.ndarray, label: str, joint_names: bool = True, **columns: object) -> pd.DataFrame:
@@ -112,7 +112,7 @@ def test_folder_of_csvs_one_sequence_each(tmp_path):
     _long(_seq(7), "fear").to_csv(tmp_path / "s01_fear.csv", index=False)
     _wide(_seq(8), "happiness").to_csv(tmp_path / "s02_happy.csv", index=False)
     (tmp_path / "notes.txt").write_text("not a pose file")
-    ds = registry.open_path(tmp_path, "pose")
+    ds = datasets.open_path(tmp_path, "pose")
     assert len(ds) == 2 and list(ds.labels) == ["fear", "happiness"] and ds.name == tmp_path.name
     assert list(ds.groups["sequence"]) == ["s01_fear", "s02_happy"] and ds.meta["layout"] == "mixed"
 
@@ -214,7 +214,7 @@ def test_demo_is_deterministic_labelled_and_shaped(demo_ds):
     assert {s.shape for s in demo_ds.samples} == {(90, 33, 4)}
     assert demo_ds.groups["subject"].nunique() == 4 and demo_ds.meta["fps"] == 30.0
     assert pose.y_axis(demo_ds.samples) == demo_ds.meta["y_axis"] == "down"
-    assert registry.load("demo-pose").synthetic
+    assert datasets.load("demo-pose").synthetic
 
 
 def test_demo_bones_keep_their_length(demo_ds):

@@ -10,11 +10,11 @@ import pytest
 from sklearn.base import clone
 
 from emodash.cli import main
-from emodash.datasets import accel
-from emodash.errors import InputError
-from emodash.features.accel import window_table
-from emodash.models import accel as models
-from emodash.models.ranges import (
+from emodash.core.errors import InputError
+from emodash.modalities.accel import formats as accel
+from emodash.modalities.accel import studio
+from emodash.modalities.accel.features import window_table
+from emodash.modalities.accel.ranges import (
     Ranges,
     RuleClassifier,
     feature_overlap,
@@ -98,14 +98,14 @@ def test_suggest_uses_quantiles_per_state():
 
 def test_temporal_split_leaves_a_gap_and_keeps_time_order():
     groups = pd.DataFrame({"session": ["s"] * 10 + ["t"] * 10, "window_number": list(range(1, 11)) * 2})
-    split = models.temporal_split(groups, 0.2, gap=1)
+    split = studio.temporal_split(groups, 0.2, gap=1)
     assert list(split.test) == [8, 9, 18, 19] and 7 not in split.train and 17 not in split.train
     assert list(split.train) == [0, 1, 2, 3, 4, 5, 6, 10, 11, 12, 13, 14, 15, 16]
 
 
 def test_seed_recipe_reproduced():
     ds = accel.read(data_path("accel_wolfeiq", "accel_feature_all_axes_new.xlsx"))
-    res = models.reproduce_seed(ds)
+    res = studio.reproduce_seed(ds)
     assert res["random"]["random_forest"]["accuracy"] >= 0.99  # the seed's recipe on its cleaned file: about 1.00
     assert res["temporal"]["random_forest"]["accuracy"] >= 0.95
     assert res["temporal"]["rules"]["accuracy"] >= 0.9
@@ -114,10 +114,10 @@ def test_seed_recipe_reproduced():
 
 def test_quiroz_split_by_participant_never_shares_a_person():
     ds = window_table(accel.read(data_path("accel_quiroz", "walking_data")), 10, 0.5)
-    split = models.default_split(ds)
+    split = studio.default_split(ds)
     who = ds.groups["participant"].to_numpy()
     assert not set(who[split.train]) & set(who[split.test]) and "participant" in split.kind
-    res = models.compare(ds, ["acc_magnitude_mean", "acc_magnitude_std", "fft_mean_x"], split)
+    res = studio.compare(ds, ["acc_magnitude_mean", "acc_magnitude_std", "fft_mean_x"], split)
     assert 0 <= res["rules"]["accuracy"] <= 1 and np.asarray(res["random_forest"]["confusion"]).shape == (3, 3)
 
 
@@ -178,13 +178,13 @@ def test_ranges_page_tunes_and_compares():
 
 
 def test_ranges_are_tuned_on_a_validation_split_inside_the_training_windows():
-    from emodash.datasets import accel
-    from emodash.features.accel import window_table
-    from emodash.models import accel as models
+    from emodash.modalities.accel import formats as accel
+    from emodash.modalities.accel import studio
+    from emodash.modalities.accel.features import window_table
 
     for ds in (window_table(accel.demo()), accel.read(data_path("accel_wolfeiq", "accel_feature_all_axes_new.xlsx"))):
-        split = models.default_split(ds)
-        tune = models.validation_split(ds, split)
+        split = studio.default_split(ds)
+        tune = studio.validation_split(ds, split)
         assert set(tune.train) | set(tune.test) <= set(split.train) and not set(tune.train) & set(tune.test)
         assert len(tune.test) and not set(tune.test) & set(split.test)
         if "participant" in tune.kind:  # by participant again when enough people remain, else temporal

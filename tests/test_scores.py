@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from emodash.inference.base import Predictor
-from emodash.inference.scores import Scores
-from emodash.taxonomy import DAIRAI, FER2013
+from emodash.core.predictor import FramePredictor, Predictor, StreamPredictor
+from emodash.core.scores import Scores
+from emodash.core.taxonomy import DAIRAI, FER2013
 
 
 def test_scores_expose_label_canonical_projection_and_json():
@@ -31,3 +31,11 @@ def test_both_shipped_predictors_follow_the_contract(text_model, face_pipeline):
         assert len(many) == 2 and np.allclose(many[0].probs, one.probs, atol=1e-5)
         assert one.probs.sum() == pytest.approx(1.0, abs=1e-4) and one.modality == predictor.modality
     assert text_model.label_set is DAIRAI
+
+
+def test_the_frame_and_stream_shapes_are_what_the_live_pages_use(face_pipeline, astronaut_bgr):
+    from emodash.modalities.speech.stream import VoiceStream
+
+    assert isinstance(face_pipeline, FramePredictor) and isinstance(VoiceStream(model=None), StreamPredictor)
+    (face,) = face_pipeline.analyze(astronaut_bgr)
+    assert face.box is not None and face.label_set is face_pipeline.classifier.label_set

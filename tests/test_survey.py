@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from emodash.datasets import registry, survey
-from emodash.eda import survey as eda
-from emodash.errors import InputError
-from emodash.plots import survey as figures
+from emodash import datasets
+from emodash.core.errors import InputError
+from emodash.modalities.survey import eda
+from emodash.modalities.survey import formats as survey
+from emodash.modalities.survey import plots as figures
 
 # The published header, spelling included (Ofense, Embarassment).
 HEADER = (
@@ -54,15 +55,15 @@ def table_file(tmp_path):
 
 @pytest.fixture
 def table(table_file):
-    return survey.read_survey(table_file).meta["table"]
+    return survey.read_survey(table_file).table
 
 
 def test_reads_the_osf_format_keeping_missing_values(table_file):
     ds = survey.read_survey(table_file)
     assert len(ds) == 6 and ds.modality == "survey" and not ds.synthetic
-    assert list(ds.meta["table"].columns) == HEADER.split(",")
+    assert list(ds.table.columns) == HEADER.split(",")
     assert ds.meta["rows_with_missing"] == 2
-    assert ds.meta["table"]["Hope"].isna().sum() == 1 and ds.meta["table"]["Day"].isna().sum() == 1
+    assert ds.table["Hope"].isna().sum() == 1 and ds.table["Day"].isna().sum() == 1
     assert list(ds.labels) == ["Love", "Anxiety", "none", "Pride", "Love", "Anger"]  # first in column order
     assert list(ds.groups.columns) == ["participant", "hour", "day"]
     assert list(ds.groups["participant"]) == [101, 101, 202, 202, 303, 303]
@@ -73,8 +74,8 @@ def test_reads_a_folder_gzip_excel_and_through_the_registry(tmp_path, table_file
     folder.mkdir()
     (folder / "emotions.csv").write_bytes(table_file.read_bytes())
     assert len(survey.read_survey(folder)) == 6
-    assert len(registry.load("everyday", root=tmp_path)) == 6
-    assert len(registry.open_path(folder, "survey")) == 6
+    assert len(datasets.load("everyday", root=tmp_path)) == 6
+    assert len(datasets.open_path(folder, "survey")) == 6
     gz = tmp_path / "emotions.csv.gz"
     gz.write_bytes(gzip.compress(table_file.read_bytes()))
     assert len(survey.read(gz)) == 6
@@ -187,7 +188,7 @@ def test_describe_is_json_and_matches_the_analyses(table_file):
 
 def test_demo_shows_the_published_patterns():
     ds = survey.demo()
-    table = ds.meta["table"]
+    table = ds.table
     kept = eda.clean(table)
     assert ds.synthetic and 2_000 <= len(ds) <= 6_000 and 200 <= table["id"].nunique() <= 1_000
     assert 0.85 <= eda.any_emotion_share(kept) <= 0.95
@@ -201,7 +202,7 @@ def test_demo_shows_the_published_patterns():
     assert 0.005 < ds.meta["rows_with_missing"] / len(ds) < 0.05
     per_person = eda.responses_per_participant(table)
     assert per_person.min() == 1 and per_person.max() >= 5 * per_person.median()
-    again = survey.demo().meta["table"]
+    again = survey.demo().table
     pd.testing.assert_frame_equal(table, again)
 
 
@@ -231,7 +232,7 @@ def test_page_on_demo_data_says_synthetic(monkeypatch, tmp_path):
     at = run_page(monkeypatch, tmp_path)
     assert not at.exception and not at.error
     assert "Synthetic demo data" in at.warning[0].value
-    assert metrics(at)["Reports analysed"] == f"{len(eda.clean(survey.demo().meta['table'])):,}"
+    assert metrics(at)["Reports analysed"] == f"{len(eda.clean(survey.demo().table)):,}"
     toggles = {t.label: t for t in at.toggle}
     toggles["Exclude night hours (23:00–05:59)"].set_value(True).run()
     radios = {r.label: r for r in at.radio}

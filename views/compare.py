@@ -6,11 +6,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from emodash.datasets import registry
-from emodash.errors import InputError
-from emodash.models import evaluation, tasks
-from emodash.models.zoo import CLASSICAL, ZOO
-from emodash.plots import compare as figs
+from emodash import datasets
+from emodash.core.errors import InputError
+from emodash.research import evaluation, tasks
+from emodash.research import plots as figs
+from emodash.research.splits import SPLITS
+from emodash.research.zoo import CLASSICAL, ZOO
 
 st.title("Compare models")
 st.caption(
@@ -34,7 +35,7 @@ def uploaded_task(data: bytes, filename: str, modality: str) -> tasks.Task:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(filename).name
         path.write_bytes(data)
-        return tasks.for_dataset(registry.open_path(path, modality))
+        return tasks.for_dataset(datasets.open_path(path, modality))
 
 
 source = st.radio("Data", ["registered data set", "my file"], horizontal=True)
@@ -42,7 +43,7 @@ try:
     if source == "registered data set":
         names = tasks.comparable()
         name = st.selectbox("Data set", names, index=names.index("emg") if "emg" in names else 0)
-        info = registry.get(name)
+        info = datasets.get(name)
         n = None
         if name == "fer2013-train" or info.modality == "speech":
             big = name == "fer2013-train"
@@ -66,7 +67,7 @@ if task.synthetic:
 st.markdown(f"**{task.title}** · {task.note}")
 
 usable = task.models(list(ZOO))
-splits = [s for s in evaluation.SPLITS if s != "published"]
+splits = [s for s in SPLITS if s != "published"]
 splits = [
     s
     for s in splits
@@ -122,10 +123,10 @@ if "published" in state["runs"]:
     st.caption(task.published_note)
     st.plotly_chart(figs.split_gap(summary, pub), key="gap")
     if task.name == "emg":
-        from emodash.models.emg_seed import reproduce
+        from emodash.research.reproductions import reproduce
 
         with st.expander("The seed's own recipe (its models, scaling before the split) and its published numbers"):
-            st.dataframe(reproduce(registry.load("emg")), hide_index=True)
+            st.dataframe(reproduce(datasets.load("emg")), hide_index=True)
             st.caption("kNN: the seed's k=3 regressor, rounded to a class; tree: mean over seeds 0-9 (it set none)")
 
 st.subheader("Confusion matrices")
@@ -148,7 +149,7 @@ e1, e2 = st.columns(2)
 model = e1.selectbox("Model", exportable)
 fmt = e2.selectbox("Format", ["c"] if ZOO[model].export == "c" else ["tflite", "tflite-int8"])
 if st.button("Build the file"):
-    from emodash.export.bundle import export_model
+    from emodash.research.export.bundle import export_model
 
     with st.spinner(f"Training {model} on the training side and exporting it..."):
         try:

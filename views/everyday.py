@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from emodash.datasets import registry, survey
-from emodash.datasets.base import Dataset
-from emodash.eda import survey as eda
-from emodash.errors import InputError
-from emodash.plots import survey as figures
+from emodash import datasets
+from emodash.core.dataset import Dataset
+from emodash.core.errors import InputError
+from emodash.modalities.survey import eda
+from emodash.modalities.survey import formats as survey
+from emodash.modalities.survey import plots as figures
 
 DEMO, REGISTERED, UPLOAD = "Synthetic demo", "Registered OSF file", "Upload a table"
 
@@ -19,16 +20,16 @@ def uploaded(name: str, data: bytes) -> Dataset:
 st.title("Everyday emotions")
 st.caption("18 emotions reported on smartphones at random moments by 11,000+ people, 0/1 each. " + survey.CITATION)
 
-info = registry.get("everyday")
+info = datasets.get("everyday")
 source = st.radio(
     "Data", (DEMO, REGISTERED, UPLOAD), index=1 if info.available() else 0, horizontal=True,
     help=f"The registered file is read from `{info.location()}` (`EMODASH_DATA`/{info.path}), a CSV in the OSF format.",
 )  # fmt: skip
 try:
     if source == DEMO:
-        ds = registry.load("demo-survey")
+        ds = datasets.load("demo-survey")
     elif source == REGISTERED:
-        ds = registry.load("everyday")
+        ds = datasets.load("everyday")
     else:
         file = st.file_uploader("Survey table in the OSF format (id, Hours, Day, 18 emotions)", ["csv", "gz", "xlsx"])
         if file is None:
@@ -56,7 +57,7 @@ day_one = right.radio(
     "default (iOS, MATLAB and Excel count 1 = Sunday); switch if your copy of the codebook says Monday.",
 )  # fmt: skip
 
-table = ds.meta["table"]
+table = ds.table
 kept = eda.clean(table, drop_missing, exclude_night)
 if kept.empty:
     st.error("No reports are left after these cleaning choices; switch one off.")

@@ -3,11 +3,11 @@
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-from emodash import plots, settings
-from emodash.live.cache import face_pipeline
-from emodash.live.timeline import ScoreTimeline
-from emodash.live.video import face_frame_callback
-from emodash.taxonomy import FER2013
+from emodash.core import settings
+from emodash.dashboard.cache import face_pipeline
+from emodash.dashboard.video import face_frame_callback
+from emodash.plots import live as plots
+from emodash.serving.timeline import ScoreTimeline
 
 st.title("Live webcam")
 st.caption("Press START and allow the camera. Frames are processed in memory on this server and never saved.")
@@ -20,7 +20,7 @@ except ValueError as exc:
 
 pipeline = face_pipeline()
 if "face_timeline" not in st.session_state:
-    st.session_state.face_timeline = ScoreTimeline(FER2013, window_s=10.0)
+    st.session_state.face_timeline = ScoreTimeline(pipeline.classifier.label_set, window_s=10.0)
 timeline: ScoreTimeline = st.session_state.face_timeline
 
 video, side = st.columns([3, 2])
@@ -58,7 +58,7 @@ def live_panel() -> None:
     else:
         st.markdown("No face in view.")
     st.caption(f"{stats['fps']:.0f} frames/s analysed · {stats['ms_per_frame']:.1f} ms per frame")
-    st.plotly_chart(plots.score_timeline(timeline.frame(), FER2013, timeline.window_s), key="timeline")
+    st.plotly_chart(plots.score_timeline(timeline.frame(), timeline.label_set, timeline.window_s), key="timeline")
 
 
 with side:

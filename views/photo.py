@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from emodash import plots
-from emodash.annotate import draw_faces
-from emodash.errors import InputError
-from emodash.images import decode_image
-from emodash.live.cache import face_classifier, face_pipeline
+from emodash.core.errors import InputError
+from emodash.dashboard.cache import face_classifier, face_pipeline
+from emodash.io.images import decode_image
+from emodash.modalities.face.annotate import draw_faces
+from emodash.plots import live as plots
 
 st.title("Photo")
 st.caption("For people without webcam streaming. The image is processed in memory and never saved.")

@@ -7,12 +7,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from emodash.datasets import accel, registry
-from emodash.errors import InputError
-from emodash.features.accel import SEED_FEATURES, window_table
-from emodash.models import accel as models
-from emodash.models import ranges as rg
-from emodash.plots import ranges as plots
+from emodash import datasets
+from emodash.core.errors import InputError
+from emodash.modalities.accel import formats as accel
+from emodash.modalities.accel import range_plots as plots
+from emodash.modalities.accel import ranges as rg
+from emodash.modalities.accel import studio
+from emodash.modalities.accel.features import SEED_FEATURES, window_table
 
 st.title("Feature ranges")
 st.caption(
@@ -31,7 +32,7 @@ SOURCES = {
 # cache_resource, not cache_data: the data sets are only read, and copying them on every rerun costs ~0.1 s
 @st.cache_resource(show_spinner="Reading the data…")
 def load_registered(name: str):
-    return registry.load(name)
+    return datasets.load(name)
 
 
 @st.cache_resource(show_spinner="Reading the file…", max_entries=4)
@@ -46,10 +47,10 @@ def windows(_ds, key: str, window_s: float, overlap: float, remove_gravity: bool
 
 @st.cache_resource(show_spinner="Training the random forest…", max_entries=8)
 def forest(key: str, _X: pd.DataFrame, _y: np.ndarray, _train: np.ndarray):
-    return models.random_forest(_X, _y, _train)
+    return studio.random_forest(_X, _y, _train)
 
 
-available = [k for k, v in SOURCES.items() if v is None or registry.get(v).available()]
+available = [k for k, v in SOURCES.items() if v is None or datasets.get(v).available()]
 source = st.radio("Data", available, horizontal=True)
 try:
     if SOURCES[source] is None:
@@ -85,9 +86,9 @@ except (InputError, ValueError) as exc:  # ValueError: a library check on a valu
     st.error(str(exc))
     st.stop()
 key = f"{data_key}|{window_s}|{overlap}|{gravity}"
-X, y = ds.samples, np.asarray(ds.labels, dtype=object)
-split = models.default_split(ds)
-tune = models.validation_split(ds, split)
+X, y = ds.table, np.asarray(ds.labels, dtype=object)
+split = studio.default_split(ds)
+tune = studio.validation_split(ds, split)
 states = [s for s in ds.label_set.names if (y == s).any()]
 note = ds.meta.get("mapping_note")
 st.caption(
@@ -221,9 +222,9 @@ with c2:
 
 # --- models -----------------------------------------------------------------------------------------------------
 st.subheader("Rule model against a random forest")
-rule = models.rule_scores(current, X, y, tune.test)
+rule = studio.rule_scores(current, X, y, tune.test)
 rf_model = forest(f"{key}|{','.join(features)}|{sorted(S.rg_removed)}", X[features], y, train_kept)
-rf = models.scores(rf_model, X[features], y, tune.test, states)
+rf = studio.scores(rf_model, X[features], y, tune.test, states)
 c1, c2 = st.columns(2)
 c1.metric(
     "Rule model, validation accuracy", f"{rule['accuracy']:.3f}", f"{rule['accuracy'] - rf['accuracy']:+.3f} vs forest"
@@ -240,8 +241,8 @@ with st.expander("Final score on the test split"):
     if st.toggle("Score on the test split", key="rg_final"):
         final_train = np.setdiff1d(split.train, list(S.rg_removed))
         final_rf = forest(f"{key}|final|{','.join(features)}|{sorted(S.rg_removed)}", X[features], y, final_train)
-        t_rule = models.rule_scores(current, X, y, split.test)
-        t_rf = models.scores(final_rf, X[features], y, split.test, states)
+        t_rule = studio.rule_scores(current, X, y, split.test)
+        t_rf = studio.scores(final_rf, X[features], y, split.test, states)
         f1, f2 = st.columns(2)
         f1.metric("Rule model, test accuracy", f"{t_rule['accuracy']:.3f}")
         f2.metric("Random forest, test accuracy", f"{t_rf['accuracy']:.3f}")
@@ -261,10 +262,15 @@ def remove_outliers() -> None:
 c1, c2 = st.columns(2)
 c1.button(f"Remove these {len(out)} training windows", on_click=remove_outliers, disabled=out.empty)
 c2.button(f"Restore {len(S.rg_removed)} removed", on_click=lambda: S.update(rg_removed=set()))
-clean = models.cleaned(ds, current)
+role = np.full(len(ds), "test", dtype=object)
+role[tune.train], role[tune.test] = "train", "validation"
+export = studio.windows_table(ds, current, sorted(S.rg_removed))
+export.insert(0, "split", np.delete(role, sorted(S.rg_removed)))
 st.download_button(
-    f"Export cleaned windows (CSV, {len(clean)} of {len(ds)})",
-    clean.to_csv(index=False),
-    file_name="cleaned_windows.csv",
+    f"Export windows (CSV: {len(export)} of {len(ds)}, without the {len(S.rg_removed)} you removed)",
+    export.to_csv(index=False),
+    file_name="windows.csv",
     mime="text/csv",
+    help="Every window but those you removed, with its split (train, validation, test) and whether it lies inside "
+    "its state's ranges (`inside_ranges`): filter on that column to keep only those.",
 )

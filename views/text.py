@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from emodash import plots
-from emodash.errors import InputError
-from emodash.live.cache import text_model
+from emodash.core.errors import InputError
+from emodash.dashboard.cache import text_model
+from emodash.plots import live as plots
 
 st.title("Text")
 st.caption("Type how you feel. The text is scored in memory and never saved.")
@@ -23,7 +23,7 @@ if st.button("Score", type="primary") or text:
         f"{plots.evidence_html(text, scores.evidence, scores.colour)}</div>"
     )
     left, right = st.columns(2)
-    left.plotly_chart(plots.scores_bar(scores, title="Scores (dair-ai labels)"), key="own")
+    left.plotly_chart(plots.scores_bar(scores), key="own")
     right.plotly_chart(plots.mood_bubble(scores), key="bubble")
     with st.expander("Scores on the canonical emotions"):
         st.plotly_chart(plots.scores_bar(scores, canonical=True), key="canonical")

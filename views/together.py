@@ -3,14 +3,15 @@
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-from emodash import plots, settings
-from emodash.errors import InputError
-from emodash.inference.fusion import Fusion
-from emodash.live.cache import face_pipeline, speech_model, text_model
-from emodash.live.timeline import ScoreTimeline
-from emodash.live.video import face_frame_callback
-from emodash.live.voice import VoiceStream, voice_frame_callback
-from emodash.taxonomy import FER2013
+from emodash.core import settings
+from emodash.core.errors import InputError
+from emodash.dashboard.cache import face_pipeline, speech_model, text_model
+from emodash.dashboard.video import face_frame_callback
+from emodash.dashboard.voice import voice_frame_callback
+from emodash.modalities.speech.stream import VoiceStream
+from emodash.plots import live as plots
+from emodash.serving.fusion import Fusion
+from emodash.serving.timeline import ScoreTimeline
 
 st.title("Together")
 st.caption(
@@ -27,7 +28,7 @@ except ValueError as exc:
 
 if "fusion" not in st.session_state:
     st.session_state.fusion = Fusion.from_registry()
-    st.session_state.together_faces = ScoreTimeline(FER2013)
+    st.session_state.together_faces = ScoreTimeline(face_pipeline().classifier.label_set)
     st.session_state.together_voice = VoiceStream(speech_model(), on_scores=st.session_state.fusion.update)
 fusion: Fusion = st.session_state.fusion
 
@@ -43,11 +44,14 @@ with media:
         async_processing=True,
     )
     words = st.text_input("Say it in words too", placeholder="type a sentence and press Enter")
-    if words:
-        try:
-            fusion.update(text_model().predict(words))
-        except InputError as exc:
-            st.error(str(exc))
+    if words != st.session_state.get("together_words", ""):  # scored once when typed: its age counts from then
+        st.session_state.together_words = words
+        fusion.clear("text")
+        if words:
+            try:
+                fusion.update(text_model().predict(words))
+            except InputError as exc:
+                st.error(str(exc))
 
 
 @st.fragment(run_every=0.5 if ctx.state.playing else None)

@@ -3,11 +3,13 @@
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-from emodash import plots, settings
-from emodash.audio import FORMATS, check_speech, decode_audio
-from emodash.errors import InputError
-from emodash.live.cache import speech_model
-from emodash.live.voice import VoiceStream, voice_frame_callback
+from emodash.core import settings
+from emodash.core.errors import InputError
+from emodash.dashboard.cache import speech_model
+from emodash.dashboard.voice import voice_frame_callback
+from emodash.io.audio import FORMATS, check_speech, decode_audio
+from emodash.modalities.speech.stream import VoiceStream
+from emodash.plots import live as plots
 
 st.title("Voice")
 st.caption("Say a sentence with feeling. Audio is processed in memory on this server and never saved.")
@@ -18,7 +20,7 @@ model = speech_model()
 def show(scores, key: str) -> None:
     st.html(plots.colour_swatch_html(scores.blended_colour, f"{scores.label} ({scores.confidence:.0%})"))
     left, right = st.columns(2)
-    left.plotly_chart(plots.scores_bar(scores, title="Scores (RAVDESS labels)"), key=f"{key}-bar")
+    left.plotly_chart(plots.scores_bar(scores), key=f"{key}-bar")
     right.plotly_chart(plots.mood_bubble(scores, title="How it sounds"), key=f"{key}-bubble")
     st.caption(f"model `{scores.model_id}` · {scores.latency_ms:.0f} ms")
 

@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from emodash.cli import accel, compare, data, predict, train
-from emodash.errors import InputError
+from emodash.core.errors import InputError
 
 COMMANDS = (predict, train, data, accel, compare)
 

@@ -6,15 +6,13 @@ import argparse
 import json
 from pathlib import Path
 
-import numpy as np
-
 from emodash.cli.common import emit
-from emodash.errors import InputError
+from emodash.core.errors import InputError
 
 
 def _windows(path: str, window_s: float | None, overlap: float | None, remove_gravity: bool, all_features: bool):
-    from emodash.datasets import accel
-    from emodash.features.accel import window_table
+    from emodash.modalities.accel import formats as accel
+    from emodash.modalities.accel.features import window_table
 
     return window_table(accel.read(path), window_s, overlap, remove_gravity, all_features)
 
@@ -22,22 +20,22 @@ def _windows(path: str, window_s: float | None, overlap: float | None, remove_gr
 def features(args: argparse.Namespace) -> int:
     """Windows of a recording file or folder (or the rows of a feature file) -> CSV of features with their labels."""
     ds = _windows(args.file, args.window_s, args.overlap, args.remove_gravity, all_features=True)
-    table = ds.groups.reset_index(drop=True).assign(label=ds.labels).join(ds.samples.reset_index(drop=True))
+    table = ds.groups.reset_index(drop=True).assign(label=ds.labels).join(ds.table.reset_index(drop=True))
     table.to_csv(args.output, index=False)
     emit(
-        {"output": str(args.output), "windows": len(ds), "features": list(ds.samples.columns)},
+        {"output": str(args.output), "windows": len(ds), "features": list(ds.table.columns)},
         args.json,
-        f"{args.output}: {len(ds)} windows x {ds.samples.shape[1]} features",
+        f"{args.output}: {len(ds)} windows x {ds.table.shape[1]} features",
     )
     return 0
 
 
 def suggest(args: argparse.Namespace) -> int:
     """Ranges from each state's quantiles of the windows' features, as JSON."""
-    from emodash.models.ranges import suggest as from_quantiles
+    from emodash.modalities.accel.ranges import suggest as from_quantiles
 
     ds = _windows(args.data, args.window_s, args.overlap, args.remove_gravity, all_features=False)
-    r = from_quantiles(ds.samples, ds.labels, (args.low, args.high), ds.label_set.names)
+    r = from_quantiles(ds.table, ds.labels, (args.low, args.high), ds.label_set.names)
     r.meta |= {k: ds.meta.get(k) for k in ("window_s", "overlap", "remove_gravity") if k in ds.meta}
     r.save(args.output)
     emit(
@@ -50,8 +48,10 @@ def suggest(args: argparse.Namespace) -> int:
 
 def apply(args: argparse.Namespace) -> int:
     """The rule model of a ranges file on data: accuracy, confusion and windows outside their state's ranges."""
-    from emodash.models import accel as models
-    from emodash.models.ranges import Ranges, RuleClassifier, outside
+    import numpy as np
+
+    from emodash.modalities.accel import studio
+    from emodash.modalities.accel.ranges import Ranges, RuleClassifier, outside
 
     r = Ranges.load(args.ranges)
     ds = _windows(args.data, r.meta.get("window_s"), r.meta.get("overlap"), bool(r.meta.get("remove_gravity")), True)
@@ -59,18 +59,19 @@ def apply(args: argparse.Namespace) -> int:
     unknown = sorted(set(y) - set(r.states))
     if unknown:
         raise InputError(f"{args.data}: state(s) {', '.join(unknown)} have no ranges in {args.ranges}")
-    absent = [f for f in r.features if f not in ds.samples.columns]
+    absent = [f for f in r.features if f not in ds.table.columns]
     if absent:
         raise InputError(
             f"{args.data}: no feature column(s) {', '.join(absent)} that {args.ranges} uses "
-            f"(it has {', '.join(map(str, ds.samples.columns[:8]))})"
+            f"(it has {', '.join(map(str, ds.table.columns[:8]))})"
         )
-    test = models.complete_rows(ds.samples[r.features], np.arange(len(ds)))
-    res = models.scores(RuleClassifier(r).fit(ds.samples[r.features], y), ds.samples[r.features], y, test, r.states)
-    n_out = int(outside(ds.samples, y, r).any(axis=1).sum())
+    test = studio.complete_rows(ds.table[r.features], np.arange(len(ds)))
+    res = studio.scores(RuleClassifier(r).fit(ds.table[r.features], y), ds.table[r.features], y, test, r.states)
+    n_out = int(outside(ds.table, y, r).any(axis=1).sum())
     out = {"data": str(args.data), "windows": len(ds), "outside": n_out, "states": r.states, **res}
     if args.output:
-        models.cleaned(ds, r).to_csv(args.output, index=False)
+        table = studio.windows_table(ds, r)
+        table[table["inside_ranges"]].drop(columns="inside_ranges").to_csv(args.output, index=False)
         out["cleaned"] = str(args.output)
     if args.json:
         print(json.dumps(out))
@@ -82,6 +83,24 @@ def apply(args: argparse.Namespace) -> int:
         print("\n".join(rows))
         if args.output:
             print(f"cleaned windows -> {args.output}")
+    return 0
+
+
+def cross_validate(args: argparse.Namespace) -> int:
+    """Random forest and the quantile-suggested rule model in folds grouped by participant (people not seen)."""
+    from emodash.core.errors import InputError
+    from emodash.modalities.accel import studio
+    from emodash.research import splits
+
+    ds = _windows(args.data, args.window_s, args.overlap, args.remove_gravity, all_features=False)
+    who = splits.subject_column(ds.groups)
+    if who is None or ds.groups[who].nunique() < 2:
+        raise InputError(f"{args.data}: grouped cross-validation needs windows of at least 2 participants")
+    res = studio.grouped_cv(ds, list(ds.table.columns), args.folds)
+    human = f"{res['split']}, chance {res['chance']:.3f}: " + ", ".join(
+        f"{k.replace('_', ' ')} {res[k]['mean']:.3f} +- {res[k]['std']:.3f}" for k in ("random_forest", "rules")
+    )
+    emit(res, args.json, human)
     return 0
 
 
@@ -120,3 +139,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     app.add_argument("-o", "--output", type=Path, default=None, help="write the windows inside their ranges (CSV)")
     app.add_argument("--json", action="store_true", help="print JSON")
     app.set_defaults(func=apply)
+    cv = rng.add_parser("cv", help="random forest and rule model in folds grouped by participant on DATA")
+    cv.add_argument("data", metavar="DATA")
+    cv.add_argument("--folds", type=int, default=4, help="grouped folds (default 4)")
+    _window_args(cv)
+    cv.set_defaults(func=cross_validate)

@@ -9,18 +9,18 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from emodash.errors import InputError
+from emodash.core.errors import InputError
 
 if TYPE_CHECKING:
-    from emodash.models.tasks import Task
+    from emodash.research.tasks import Task
 
 
 def _task(data: str, subsample: int | None, seed: int) -> Task:
-    from emodash.datasets import registry
-    from emodash.models import tasks
+    from emodash import datasets
+    from emodash.research import tasks
 
-    if Path(data).exists() and data not in {d.name for d in registry.REGISTRY}:
-        return tasks.for_dataset(registry.open_path(data), subsample, seed)
+    if Path(data).exists() and data not in {d.name for d in datasets.REGISTRY}:
+        return tasks.for_dataset(datasets.open_path(data), subsample, seed)
     return tasks.load_task(data, subsample, seed)
 
 
@@ -30,8 +30,8 @@ def _progress(done: int, total: int, message: str) -> None:
 
 def compare(args: argparse.Namespace) -> int:
     """`emodash compare`: the chosen models under the chosen (default: honest) split, as a table or JSON lines."""
-    from emodash.models import evaluation
-    from emodash.models.zoo import parse_models
+    from emodash.research import evaluation
+    from emodash.research.zoo import parse_models
 
     task = _task(args.data, args.subsample, args.seed)
     if args.reproduce:
@@ -62,12 +62,12 @@ def compare(args: argparse.Namespace) -> int:
 
 def reproduce(task: Task, args: argparse.Namespace) -> int:
     """`emodash compare --reproduce`: the EMG seed's own recipe and split beside the temporal hold-out."""
-    from emodash.datasets import registry
-    from emodash.models.emg_seed import reproduce as run
+    from emodash import datasets
+    from emodash.research.reproductions import reproduce as run
 
     if task.modality != "emg" or task.published is None:
         raise InputError("--reproduce needs the EMG seed data (--data emg)")
-    table = run(registry.load("emg") if args.data == "emg" else registry.open_path(args.data, "emg"))
+    table = run(datasets.load("emg") if args.data == "emg" else datasets.open_path(args.data, "emg"))
     if args.json:
         for row in table.to_dict(orient="records"):
             print(json.dumps(row))
@@ -80,7 +80,7 @@ def reproduce(task: Task, args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     """`emodash export`: train one model on the hold-out's training side, write it as C or TFLite, report the check."""
-    from emodash.export.bundle import export_model
+    from emodash.research.export.bundle import export_model
 
     task = _task(args.data, args.subsample, args.seed)
     result = export_model(task, args.model, args.format, args.seed, check=not args.no_check)
@@ -111,8 +111,8 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `compare` and `export` commands to the CLI."""
-    from emodash.export.bundle import FORMATS
-    from emodash.models.evaluation import SPLITS
+    from emodash.research import SPLITS
+    from emodash.research.export import FORMATS
 
     cmp = sub.add_parser("compare", help="compare models under an honest split (table of mean ± sd)")
     _common(cmp)

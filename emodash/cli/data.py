@@ -7,14 +7,14 @@ import argparse
 import json
 from pathlib import Path
 
-from emodash import settings
+from emodash import datasets, modalities
 from emodash.cli.common import emit
-from emodash.datasets import registry
+from emodash.core import settings
 
 
 def list_data(as_json: bool) -> int:
     root = settings.data_root()
-    for info in registry.list_datasets():
+    for info in datasets.list_datasets():
         where = info.location(root)
         state = "synthetic demo" if info.synthetic else ("available" if info.available(root) else "not found")
         emit(
@@ -36,11 +36,9 @@ def _human(value: object) -> str:
 
 
 def describe(target: str, modality: str | None, as_json: bool) -> int:
-    from emodash import eda
-
-    names = {d.name for d in registry.REGISTRY}
-    ds = registry.load(target) if target in names else registry.open_path(Path(target), modality)
-    stats = eda.describe(ds)
+    names = {d.name for d in datasets.REGISTRY}
+    ds = datasets.load(target) if target in names else datasets.open_path(Path(target), modality)
+    stats = modalities.describe(ds)
     if as_json:
         print(json.dumps(stats, ensure_ascii=False))
     else:
@@ -58,6 +56,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.set_defaults(func=lambda a: list_data(a.json))
     de = data.add_parser("describe", help="statistics of a registered data set, or of a file or folder")
     de.add_argument("target", metavar="NAME|PATH")
-    de.add_argument("--modality", choices=list(registry.READERS), help="how to read PATH (default: try each)")
+    de.add_argument("--modality", choices=modalities.names(), help="how to read PATH (default: try each)")
     de.add_argument("--json", action="store_true", help="one JSON object")
     de.set_defaults(func=lambda a: describe(a.target, a.modality, a.json))

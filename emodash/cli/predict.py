@@ -7,12 +7,12 @@ import sys
 from typing import Iterable, Iterator
 
 from emodash.cli.common import emit, top
-from emodash.errors import InputError
-from emodash.inference import registry
+from emodash.core.errors import InputError
+from emodash.serving import registry
 
 
 def predict_face(images: list[str], aligned: bool, as_json: bool, detector: str | None) -> int:
-    from emodash.images import read_image
+    from emodash.io.images import read_image
 
     failed = 0
     if aligned:
@@ -47,7 +47,7 @@ def texts_from(args: list[str]) -> Iterator[str]:
 
 
 def predict_text(texts: Iterable[str], as_json: bool) -> int:
-    from emodash.inference.text import check_text
+    from emodash.modalities.text.model import check_text
 
     model = registry.load_predictor("text")
     failed = 0
@@ -68,7 +68,7 @@ def predict_text(texts: Iterable[str], as_json: bool) -> int:
 
 
 def predict_speech(files: list[str], as_json: bool) -> int:
-    from emodash.audio import check_speech, read_audio
+    from emodash.io.audio import check_speech, read_audio
 
     model = registry.load_predictor("speech")
     failed = 0
@@ -85,7 +85,7 @@ def predict_speech(files: list[str], as_json: bool) -> int:
 
 def listen(seconds: float, as_json: bool, adapt: bool) -> int:
     """Record from the local microphone in `seconds` chunks and score each, until Ctrl+C."""
-    from emodash.audio import SAMPLE_RATE, check_speech
+    from emodash.io.audio import SAMPLE_RATE, check_speech
 
     try:
         import sounddevice as sd

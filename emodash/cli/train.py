@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from emodash import settings
 from emodash.cli.common import add_data_arg, emit
-from emodash.inference import registry
+from emodash.core import settings
+from emodash.serving import registry
 
 
 def train_speech(data: Path, out: Path, with_cnn: bool) -> int:
-    from emodash.models.speech import train
+    from emodash.training.speech import train
 
     src = data / "ravdess_16k"
     print(f"training the speech model on {src} (folds grouped by actor)")
@@ -24,7 +24,7 @@ def train_speech(data: Path, out: Path, with_cnn: bool) -> int:
 
 
 def train_text(data: Path, out: Path, cv_folds: int) -> int:
-    from emodash.models.text_tfidf import train
+    from emodash.training.text import train
 
     src = data / "text_dairai"
     print(f"training the text model on {src}/train.txt, tuning on val.txt")
@@ -34,12 +34,13 @@ def train_text(data: Path, out: Path, cv_folds: int) -> int:
 
 
 def evaluate_face(data: Path) -> int:
-    from emodash.models.face_eval import evaluate, write_card
+    from emodash.training.face import evaluate, write_card
 
     test = data / "fer2013" / "test"
     print(f"measuring the face model on {test}")
-    m = evaluate(registry.load_predictor("face"), test)
-    folder = write_card(m)
+    info = registry.active_model("face")
+    m = evaluate(info.load(), test)
+    folder = write_card(m, info.folder)
     print(
         f"accuracy {m['test_accuracy']:.4f}, macro-F1 {m['test_macro_f1']:.4f} on {m['data']['n_test']} faces; "
         f"card in {folder}"

@@ -7,8 +7,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from emodash.datasets.base import Dataset
-from emodash.taxonomy import LabelSet
+from emodash.core.dataset import Dataset
+from emodash.core.taxonomy import LabelSet
 
 
 def _colours(label_set: LabelSet) -> dict[str, str]:
@@ -59,7 +59,7 @@ def group_heatmap(table: pd.DataFrame, title: str) -> go.Figure:
 
 
 def montage(grid: np.ndarray, row_labels: list[str], tile: int = 48) -> go.Figure:
-    """A grey image grid with one row per class (from `emodash.eda.face.montage`), class names on the left."""
+    """A grey image grid with one row per class (from `face.eda.montage`), class names on the left."""
     fig = px.imshow(grid, color_continuous_scale="gray", zmin=0, zmax=255)
     fig.update_traces(hovertemplate="x %{x}, y %{y}: %{z}<extra></extra>")
     fig.update_layout(
@@ -157,7 +157,7 @@ def length_histogram(lengths: pd.DataFrame, label_set: LabelSet, column: str = "
 
 
 def distinctive_words(words: pd.DataFrame, label_set: LabelSet, per_label: int = 10) -> go.Figure:
-    """The top words of each label (z-scores of `emodash.eda.text.distinctive_words`), one small bar chart each."""
+    """The top words of each label (z-scores of `text.eda.distinctive_words`), one small bar chart each."""
     top = words[words["rank"] <= per_label]
     fig = px.bar(
         top,

@@ -1,0 +1,42 @@
+"""Settings read from the environment, in one place (the README lists them)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MODELS_DIR = PROJECT_ROOT / "assets" / "models"
+
+
+def data_root() -> Path:
+    """Where real data sets live: `EMODASH_DATA`, default `../shared/data` beside the checkout."""
+    return Path(os.environ.get("EMODASH_DATA", PROJECT_ROOT.parent / "shared" / "data")).expanduser()
+
+
+def ice_servers() -> list[dict]:
+    """WebRTC ICE servers from `EMODASH_ICE_SERVERS` (a JSON list); empty by default, which works on localhost.
+
+    A remote deployment needs HTTPS and a STUN/TURN server, e.g. '[{"urls": ["stun:stun.example.org:3478"]}]'.
+    """
+    raw = os.environ.get("EMODASH_ICE_SERVERS", "").strip()
+    if not raw:
+        return []
+    try:
+        servers = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f'EMODASH_ICE_SERVERS is not valid JSON ({exc}); expected a list such as [{{"urls": ["stun:host:3478"]}}]'
+        ) from None
+    if not isinstance(servers, list) or not all(isinstance(s, dict) and "urls" in s for s in servers):
+        raise ValueError('EMODASH_ICE_SERVERS must be a JSON list of objects with "urls"')
+    return servers
+
+
+def face_detector() -> str:
+    """Face detector for the live pipeline: `EMODASH_FACE_DETECTOR` = mediapipe (default) or haar."""
+    name = os.environ.get("EMODASH_FACE_DETECTOR", "mediapipe").strip().lower()
+    if name not in ("mediapipe", "haar"):
+        raise ValueError(f"EMODASH_FACE_DETECTOR={name!r}: choose mediapipe or haar")
+    return name

@@ -1,2 +1,0 @@
-"""Export of trained comparison models for devices: C source (m2cgen, or our own generator for kNN and Gaussian
-naive Bayes) and TFLite float / full-int8 for the Keras CNNs."""

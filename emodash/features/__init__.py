@@ -1,1 +1,0 @@
-"""Feature extractors: signal -> numbers, as scikit-learn transformers."""

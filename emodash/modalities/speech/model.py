@@ -1,0 +1,129 @@
+"""Speech emotion: the model trained by `emodash train speech` (RAVDESS, 8 classes), on whole utterances."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from emodash.core.modality import ModelInfo
+from emodash.core.predictor import ProbabilityPredictor
+from emodash.core.scores import Scores
+from emodash.core.taxonomy import RAVDESS
+from emodash.io.audio import check_speech
+
+#: The two files of a speech model folder: speaker-independent and speaker-adaptive pipelines (skops).
+MODEL_FILE, ADAPTIVE_FILE = "model.skops", "adaptive.skops"
+
+#: The only types the shipped skops file may hold; anything else is refused before loading.
+TRUSTED_TYPES = frozenset(
+    {
+        "emodash.modalities.speech.features.PooledSpeechFeatures",
+        "sklearn.pipeline.Pipeline",
+        "sklearn.preprocessing._data.StandardScaler",
+        "sklearn.svm._classes.SVC",
+        "sklearn.calibration.CalibratedClassifierCV",
+        "sklearn.calibration._CalibratedClassifier",
+        "sklearn.calibration._SigmoidCalibration",
+        "sklearn.model_selection._split.StratifiedKFold",
+        "sklearn.linear_model._logistic.LogisticRegression",
+        "sklearn.neural_network._multilayer_perceptron.MLPClassifier",
+        "sklearn.ensemble._forest.RandomForestClassifier",
+        "sklearn.ensemble._voting.VotingClassifier",
+        "sklearn.preprocessing._label.LabelEncoder",
+        "sklearn.utils._bunch.Bunch",
+        "sklearn.tree._classes.DecisionTreeClassifier",
+        "sklearn.tree._tree.Tree",
+        "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
+        "sklearn.neural_network._stochastic_optimizers.SGDOptimizer",
+        "numpy.random._mt19937.MT19937",
+        "numpy.random.mtrand.RandomState",
+        "builtins.slice",
+    }
+)
+
+
+def _load_trusted(path: Path):
+    """A skops file, refused if it holds any type outside `TRUSTED_TYPES`."""
+    import skops.io as sio
+
+    found = set(sio.get_untrusted_types(file=path))
+    unexpected = found - TRUSTED_TYPES
+    if unexpected:
+        raise ValueError(f"{path} holds types outside the trusted list: {sorted(unexpected)}")
+    return sio.load(path, trusted=sorted(found))
+
+
+class SpeechEmotionModel(ProbabilityPredictor):
+    """Scores an utterance (mono float32, 16 kHz) over RAVDESS's 8 emotions; librosa warmed up at load.
+
+    `predict` is speaker-independent; `session()` gives a per-speaker predictor that adapts to the voice it hears.
+    Adaptation is opt-in: statistics from speech that is mostly one emotion (a calm first minute, say) shift the
+    features and can score below the speaker-independent model (RAVDESS: about 0.40 with neutral/calm-only stats).
+    """
+
+    modality = "speech"
+    label_set = RAVDESS
+
+    def __init__(self, folder: str | Path, model_id: str = "speech-ravdess"):
+        from emodash.modalities.speech.features import warm_up
+
+        self.model_id = model_id
+        self.pipeline = _load_trusted(Path(folder) / MODEL_FILE)
+        self.adaptive = _load_trusted(Path(folder) / ADAPTIVE_FILE)
+        warm_up()
+
+    @property
+    def features(self):
+        return self.pipeline.steps[0][1]
+
+    def probabilities(self, signals: Sequence[np.ndarray]) -> np.ndarray:
+        for s in signals:
+            check_speech(s)
+        return self.pipeline.predict_proba(list(signals))
+
+    def session(self, min_count: int = 20) -> SpeakerSession:
+        return SpeakerSession(self, min_count)
+
+
+class SpeakerSession:
+    """One speaker's live predictor: speaker-independent until `min_count` utterances were heard, then the
+    speaker-adaptive model on features z-scored with this speaker's running statistics (model id '+speaker')."""
+
+    modality = "speech"
+    label_set = RAVDESS
+
+    def __init__(self, model: SpeechEmotionModel, min_count: int = 20):
+        from emodash.modalities.speech.speaker import RunningSpeakerStats
+
+        self.model = model
+        self.stats = RunningSpeakerStats(min_count)
+
+    @property
+    def model_id(self) -> str:
+        return f"{self.model.model_id}+speaker" if self.stats.ready else self.model.model_id
+
+    @property
+    def adapted(self) -> bool:
+        return self.stats.ready
+
+    def predict(self, sample: np.ndarray) -> Scores:
+        start = time.perf_counter()
+        x = self.model.features.transform([check_speech(sample)])
+        self.stats.update(x[0])
+        if self.stats.ready:
+            probs = self.model.adaptive.predict_proba(self.stats.normalize(x[0])[None, :])[0]
+        else:
+            probs = self.model.pipeline[1:].predict_proba(x)[0]
+        ms = (time.perf_counter() - start) * 1e3
+        return Scores(self.label_set, probs, self.modality, self.model_id, ms)
+
+    def predict_batch(self, samples: Sequence[np.ndarray]) -> list[Scores]:
+        return [self.predict(s) for s in samples]
+
+
+def load(info: ModelInfo) -> SpeechEmotionModel:
+    """The predictor of a shipped speech model (the descriptor's loader)."""
+    return SpeechEmotionModel(info.folder, info.model_id)
