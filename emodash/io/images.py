@@ -38,4 +38,3 @@ def read_image(path: str | Path) -> np.ndarray:
     if not p.is_file():
         raise InputError(f"{p}: no such file")
     return decode_image(p.read_bytes(), str(p))
-
