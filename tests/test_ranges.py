@@ -197,3 +197,27 @@ def test_ranges_are_tuned_on_a_validation_split_inside_the_training_windows():
                 val = rows.index.intersection(tune.test)
                 if len(fit) and len(val):
                     assert g.loc[fit, "window_number"].max() < g.loc[val, "window_number"].min()
+
+
+def test_a_tuning_session_outlives_reruns_and_exports_every_window_but_the_removed():
+    from emodash.modalities.accel.session import RangeSession
+
+    session = RangeSession(window_table(accel.demo()))
+    features = session.default_features[:3]
+    rule, forest = session.validation(features)
+    assert 0 <= rule["accuracy"] <= 1 and 0 <= forest["accuracy"] <= 1 and rule["n_test"] == len(session.tune.test)
+    before, gen = session.current(features).get(session.states[0], features[0]), session.generation
+    session.suggest([features[0]], (0.4, 0.6))  # narrower quantiles: a narrower range, and sliders to rebuild
+    lo, hi = session.current(features).get(session.states[0], features[0])
+    assert before[0] <= lo <= hi <= before[1] and session.generation == gen + 1
+    out = session.outliers(features)
+    assert len(out) and set(out["row"]) <= set(session.tune.train)
+    session.remove(out["row"])
+    assert not set(session.train_kept) & set(out["row"])
+    export = session.export(features)
+    assert len(export) == len(session.ds) - len(out)  # nothing else left out: test windows included
+    assert set(export["split"]) == {"train", "validation", "test"} and export["inside_ranges"].dtype == bool
+    session.restore()
+    assert len(session.export(features)) == len(session.ds)
+    with pytest.raises(InputError, match="not in this data"):
+        session.load(Ranges(["calm"], ["nope"], lo=[[0]], hi=[[1]]).to_json().encode(), "other.json")

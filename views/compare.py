@@ -6,11 +6,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from emodash import datasets
+from emodash import datasets, modalities
 from emodash.core.errors import InputError
 from emodash.research import evaluation, tasks
 from emodash.research import plots as figs
-from emodash.research.splits import SPLITS
+from emodash.research.splits import available
 from emodash.research.zoo import CLASSICAL, ZOO
 
 st.title("Compare models")
@@ -27,7 +27,7 @@ def registered_task(name: str, n: int | None) -> tasks.Task:
 
 
 #: single-file uploads whose samples are read into memory (folders of images or audio: use the CLI with a path)
-UPLOAD_KINDS = {"emg": "EMG CSV (EMG1,EMG2,EMG3, or channels + label)", "text": "text file (text;label lines)"}
+UPLOAD_KINDS = {m.name: f"{m.title}: {m.upload}" for m in modalities.MODALITIES if m.task and m.upload}
 
 
 @st.cache_resource(show_spinner="Reading your file...")
@@ -43,17 +43,14 @@ try:
     if source == "registered data set":
         names = tasks.comparable()
         name = st.selectbox("Data set", names, index=names.index("emg") if "emg" in names else 0)
-        info = datasets.get(name)
+        kind = modalities.get(datasets.get(name).modality)
         n = None
-        if name == "fer2013-train" or info.modality == "speech":
-            big = name == "fer2013-train"
-            use_all = st.toggle("Use every sample (slow: minutes)", value=False)
-            if not use_all:
-                n = st.number_input("Stratified subsample", 200, 28_709, 3000 if big else 400, step=100)
+        if kind.subsample and not st.toggle("Use every sample (slow: minutes)", value=False):
+            n = st.number_input("Stratified subsample", 100, 1_000_000, kind.subsample, step=100)
         task = registered_task(name, int(n) if n else None)
     else:
         kind = st.selectbox("Kind of file", list(UPLOAD_KINDS), format_func=UPLOAD_KINDS.get)
-        upload = st.file_uploader("Your file", type=["csv", "txt"])
+        upload = st.file_uploader("Your file", type=["csv", "txt", "xlsx"])
         if upload is None:
             st.info("Upload a file to compare models on it.")
             st.stop()
@@ -67,13 +64,7 @@ if task.synthetic:
 st.markdown(f"**{task.title}** · {task.note}")
 
 usable = task.models(list(ZOO))
-splits = [s for s in SPLITS if s != "published"]
-splits = [
-    s
-    for s in splits
-    if (s not in ("temporal", "holdout") or {"recording", "position"} <= set(task.groups.columns))
-    and (s != "grouped" or task.group_column)
-]
+splits = available(task.groups, task.group_column)
 left, mid, right = st.columns(3)
 models = left.multiselect("Models", usable, default=[m for m in CLASSICAL if m in usable])
 split = mid.selectbox("Split", splits, index=splits.index(task.default_split))
@@ -122,12 +113,10 @@ if "published" in state["runs"]:
     st.subheader("Published split beside the honest one")
     st.caption(task.published_note)
     st.plotly_chart(figs.split_gap(summary, pub), key="gap")
-    if task.name == "emg":
-        from emodash.research.reproductions import reproduce
-
+    if task.reproduction is not None:
         with st.expander("The seed's own recipe (its models, scaling before the split) and its published numbers"):
-            st.dataframe(reproduce(datasets.load("emg")), hide_index=True)
-            st.caption("kNN: the seed's k=3 regressor, rounded to a class; tree: mean over seeds 0-9 (it set none)")
+            st.dataframe(task.reproduction(), hide_index=True)
+            st.caption(task.reproduction_note)
 
 st.subheader("Confusion matrices")
 labels = list(task.labels)

@@ -4,7 +4,6 @@ rule model they make against a random forest on the same split (the phone seed's
 import hashlib
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from emodash import datasets
@@ -12,8 +11,8 @@ from emodash.core.errors import InputError
 from emodash.modalities.accel import formats as accel
 from emodash.modalities.accel import range_plots as plots
 from emodash.modalities.accel import ranges as rg
-from emodash.modalities.accel import studio
-from emodash.modalities.accel.features import SEED_FEATURES, window_table
+from emodash.modalities.accel.features import window_table
+from emodash.modalities.accel.session import RangeSession
 
 st.title("Feature ranges")
 st.caption(
@@ -43,11 +42,6 @@ def load_upload(data: bytes, name: str):
 @st.cache_resource(show_spinner="Cutting windows and computing features…", max_entries=8)
 def windows(_ds, key: str, window_s: float, overlap: float, remove_gravity: bool):
     return window_table(_ds, window_s, overlap, remove_gravity, all_features=True)
-
-
-@st.cache_resource(show_spinner="Training the random forest…", max_entries=8)
-def forest(key: str, _X: pd.DataFrame, _y: np.ndarray, _train: np.ndarray):
-    return studio.random_forest(_X, _y, _train)
 
 
 available = [k for k, v in SOURCES.items() if v is None or datasets.get(v).available()]
@@ -86,61 +80,32 @@ except (InputError, ValueError) as exc:  # ValueError: a library check on a valu
     st.error(str(exc))
     st.stop()
 key = f"{data_key}|{window_s}|{overlap}|{gravity}"
-X, y = ds.table, np.asarray(ds.labels, dtype=object)
-split = studio.default_split(ds)
-tune = studio.validation_split(ds, split)
-states = [s for s in ds.label_set.names if (y == s).any()]
-note = ds.meta.get("mapping_note")
-st.caption(
-    f"{len(ds)} windows, {len(states)} states; split: {split.kind}. {len(tune.train)} windows to set ranges on "
-    f"(drawn below), {len(tune.test)} validation windows that score them while you tune, and {len(split.test)} test "
-    "windows kept for one final score at the end: ranges set by eye never see the test windows."
-    + (f" States: {note}." if note else "")
-)
 
-# --- state: ranges, features, removed windows, per data set ------------------------------------------------------
+# --- the tuning session of this data set: ranges, removed windows, splits (outlives reruns) ----------------------
 S = st.session_state
-defaults = [f for f in SEED_FEATURES if f in X.columns] or list(X.columns)
 if S.get("rg_key") != key:
-    S.rg_key, S.rg_removed, S.rg_sel_seen = key, set(), None
-    S.rg_ranges = rg.suggest(X.iloc[tune.train], y[tune.train], (0.05, 0.95), states)
-    S.rg_features = defaults
+    S.rg_key, S.rg_session = key, RangeSession(ds)
+    S.rg_features = S.rg_session.default_features
+session: RangeSession = S.rg_session
 if "rg_features" not in S:  # widget state is dropped on runs that stop before the widget
-    S.rg_features = defaults
-ranges: rg.Ranges = S.rg_ranges
-
-
-def suggest(features: list[str], q: tuple[float, float]) -> None:
-    """Quantile ranges of the (kept) training windows for `features`, into the current ranges."""
-    train = np.setdiff1d(tune.train, list(S.rg_removed))
-    new = rg.suggest(X.iloc[train], y[train], q, states)
-    for f in features:
-        for s in states:
-            ranges.set(s, f, *new.get(s, f))
-    S.rg_slider_gen = S.get("rg_slider_gen", 0) + 1
-
+    S.rg_features = session.default_features
+X, y, states = session.X, session.y, session.states
+note = ds.meta.get("mapping_note")
+st.caption(session.summary() + (f" States: {note}." if note else ""))
 
 with st.sidebar:
     st.subheader("Ranges file")
     st.download_button(
         "Save ranges (JSON)",
-        ranges.select(S.rg_features).to_json() if S.rg_features else ranges.to_json(),
+        session.current(S.rg_features or list(session.ranges.features)).to_json(),
         file_name="ranges.json",
         mime="application/json",
     )
     loaded = st.file_uploader("Load ranges (JSON)", type=["json"], key=f"rg_load_{key}")
     if loaded is not None and S.get("rg_loaded") != (key, loaded.file_id):
         try:
-            new = rg.Ranges.from_json(loaded.getvalue(), loaded.name)
-            unknown = [f for f in new.features if f not in X.columns] + [s for s in new.states if s not in states]
-            if unknown:
-                raise InputError(f"{loaded.name}: features/states not in this data: {', '.join(unknown)}")
-            for s in new.states:
-                for f in new.features:
-                    ranges.set(s, f, *new.get(s, f))
-            S.rg_features = list(new.features)
+            S.rg_features = session.load(loaded.getvalue(), loaded.name)
             S.rg_loaded = (key, loaded.file_id)
-            S.rg_slider_gen = S.get("rg_slider_gen", 0) + 1
         except (InputError, ValueError) as exc:
             st.error(str(exc))
 
@@ -150,23 +115,16 @@ if not features:
     st.stop()
 
 q = st.slider("Suggest from quantiles", 0.0, 1.0, (0.05, 0.95), 0.01)
-st.button("Suggest all ranges from these quantiles", on_click=suggest, args=(features, q))
+st.button("Suggest all ranges from these quantiles", on_click=session.suggest, args=(features, q))
 
 # --- one feature: distribution, time course, ranges ---------------------------------------------------------------
 feature = st.selectbox("Feature to tune", features)
-train_kept = np.setdiff1d(tune.train, list(S.rg_removed))
 chart_key = f"rg_chart_{key}_{feature}"
-sel = S.get(chart_key)
-box = (sel or {}).get("selection", {}).get("box") if sel else None
-if box and S.rg_sel_seen != (chart_key, str(box[-1])):
-    S.rg_sel_seen = (chart_key, str(box[-1]))
-    xs, ys = box[-1].get("x", []), box[-1].get("y", [])
-    if xs and ys:
-        i = int(round(float(np.mean(xs))))
-        if 0 <= i < len(states):
-            ranges.set(states[i], feature, float(min(ys)), float(max(ys)))
-            S.rg_slider_gen = S.get("rg_slider_gen", 0) + 1
+box = ((S.get(chart_key) or {}).get("selection") or {}).get("box")
+if box:
+    session.select_box(feature, box[-1])
 
+train_kept = session.train_kept
 left, right = st.columns([3, 2])
 view = right.radio("Plot", ["strip", "histogram"], horizontal=True)
 values = X[feature].iloc[train_kept].reset_index(drop=True)
@@ -174,37 +132,32 @@ labs = y[train_kept]
 with left:
     if view == "strip":
         st.plotly_chart(
-            plots.range_strip(values, labs, ranges, feature, ds.label_set),
+            plots.range_strip(values, labs, session.ranges, feature, ds.label_set),
             on_select="rerun",
             selection_mode="box",
             key=chart_key,
         )
     else:
-        st.plotly_chart(plots.range_histogram(values, labs, ranges, feature, ds.label_set))
+        st.plotly_chart(plots.range_histogram(values, labs, session.ranges, feature, ds.label_set))
 with right:
-    st.button("Suggest this feature", on_click=suggest, args=([feature], q))
+    st.button("Suggest this feature", on_click=session.suggest, args=([feature], q))
     lo_all, hi_all = float(np.nanmin(X[feature])), float(np.nanmax(X[feature]))
     step = (hi_all - lo_all) / 200 or 1.0
-    gen = S.get("rg_slider_gen", 0)
     for s in states:
-        lo, hi = ranges.get(s, feature)
-        val = st.slider(
-            s,
-            lo_all,
-            hi_all,
-            (min(max(lo, lo_all), hi_all), max(min(hi, hi_all), lo_all)),
-            step=step,
-            key=f"rg_sl_{key}_{feature}_{s}_{gen}",
-        )
-        if val != (min(max(lo, lo_all), hi_all), max(min(hi, hi_all), lo_all)):
-            ranges.set(s, feature, *val)
-    st.plotly_chart(plots.overlap_heatmap(rg.overlap_matrix(ranges, feature), feature))
+        lo, hi = session.ranges.get(s, feature)
+        shown = (min(max(lo, lo_all), hi_all), max(min(hi, hi_all), lo_all))
+        val = st.slider(s, lo_all, hi_all, shown, step=step, key=f"rg_sl_{key}_{feature}_{s}_{session.generation}")
+        if val != shown:
+            session.set(s, feature, *val)
+    st.plotly_chart(plots.overlap_heatmap(rg.overlap_matrix(session.ranges, feature), feature))
 st.plotly_chart(
-    plots.time_course(values, labs, ds.groups["window_number"].to_numpy()[train_kept], ranges, feature, ds.label_set)
+    plots.time_course(
+        values, labs, ds.groups["window_number"].to_numpy()[train_kept], session.ranges, feature, ds.label_set
+    )
 )
 
 # --- overlaps --------------------------------------------------------------------------------------------------
-current = ranges.select(features)
+current = session.current(features)
 threshold = st.slider("Overlap threshold for removal (mean over pairs of states)", 0.0, 1.0, 0.5, 0.05)
 over = rg.feature_overlap(current)
 flag = rg.flagged(current, threshold)
@@ -214,17 +167,12 @@ with c2:
     st.write(f"**{len(flag)} flagged**: " + (", ".join(flag) or "none"))
     keep = [f for f in features if f not in flag]
     if flag and keep:
-
-        def drop_flagged() -> None:
-            S.rg_features = keep
-
-        st.button(f"Drop the {len(flag)} flagged feature(s)", on_click=drop_flagged)
+        st.button(f"Drop the {len(flag)} flagged feature(s)", on_click=lambda: S.update(rg_features=keep))
 
 # --- models -----------------------------------------------------------------------------------------------------
 st.subheader("Rule model against a random forest")
-rule = studio.rule_scores(current, X, y, tune.test)
-rf_model = forest(f"{key}|{','.join(features)}|{sorted(S.rg_removed)}", X[features], y, train_kept)
-rf = studio.scores(rf_model, X[features], y, tune.test, states)
+with st.spinner("Training the random forest…"):
+    rule, rf = session.validation(features)
 c1, c2 = st.columns(2)
 c1.metric(
     "Rule model, validation accuracy", f"{rule['accuracy']:.3f}", f"{rule['accuracy'] - rf['accuracy']:+.3f} vs forest"
@@ -232,42 +180,30 @@ c1.metric(
 c2.metric("Random forest (100 trees)", f"{rf['accuracy']:.3f}", help="trained on the kept windows you set ranges on")
 c1.plotly_chart(plots.confusion(rule["confusion"], states, "Rule model"))
 c2.plotly_chart(plots.confusion(rf["confusion"], states, "Random forest"))
-st.caption(f"Validation: {rule['n_test']} complete windows ({tune.kind}); chance {1 / len(states):.2f}.")
+st.caption(f"Validation: {rule['n_test']} complete windows ({session.tune.kind}); chance {1 / len(states):.2f}.")
 with st.expander("Final score on the test split"):
     st.caption(
         "Score the test windows once, when the ranges are done: tuning ranges against these numbers would make them "
         "as optimistic as a random split. The forest is refit on all kept training windows (fit + validation)."
     )
     if st.toggle("Score on the test split", key="rg_final"):
-        final_train = np.setdiff1d(split.train, list(S.rg_removed))
-        final_rf = forest(f"{key}|final|{','.join(features)}|{sorted(S.rg_removed)}", X[features], y, final_train)
-        t_rule = studio.rule_scores(current, X, y, split.test)
-        t_rf = studio.scores(final_rf, X[features], y, split.test, states)
+        t_rule, t_rf = session.test(features)
         f1, f2 = st.columns(2)
         f1.metric("Rule model, test accuracy", f"{t_rule['accuracy']:.3f}")
         f2.metric("Random forest, test accuracy", f"{t_rf['accuracy']:.3f}")
-        st.caption(f"Test: {t_rule['n_test']} complete windows ({split.kind}).")
+        st.caption(f"Test: {t_rule['n_test']} complete windows ({session.split.kind}).")
 
 # --- outliers and export ----------------------------------------------------------------------------------------
 st.subheader("Windows outside their state's ranges")
-out = rg.outliers(X.iloc[train_kept], y[train_kept], current)
-out["row"] = train_kept[out["row"].to_numpy()]
+out = session.outliers(features)
 st.dataframe(out, hide_index=True, height=220)
-
-
-def remove_outliers() -> None:
-    S.rg_removed = S.rg_removed | set(out["row"].tolist())
-
-
 c1, c2 = st.columns(2)
-c1.button(f"Remove these {len(out)} training windows", on_click=remove_outliers, disabled=out.empty)
-c2.button(f"Restore {len(S.rg_removed)} removed", on_click=lambda: S.update(rg_removed=set()))
-role = np.full(len(ds), "test", dtype=object)
-role[tune.train], role[tune.test] = "train", "validation"
-export = studio.windows_table(ds, current, sorted(S.rg_removed))
-export.insert(0, "split", np.delete(role, sorted(S.rg_removed)))
+c1.button(f"Remove these {len(out)} training windows", on_click=session.remove, args=(out["row"].tolist(),),
+          disabled=out.empty)  # fmt: skip
+c2.button(f"Restore {len(session.removed)} removed", on_click=session.restore)
+export = session.export(features)
 st.download_button(
-    f"Export windows (CSV: {len(export)} of {len(ds)}, without the {len(S.rg_removed)} you removed)",
+    f"Export windows (CSV: {len(export)} of {len(ds)}, without the {len(session.removed)} you removed)",
     export.to_csv(index=False),
     file_name="windows.csv",
     mime="text/csv",

@@ -62,12 +62,9 @@ def compare(args: argparse.Namespace) -> int:
 
 def reproduce(task: Task, args: argparse.Namespace) -> int:
     """`emodash compare --reproduce`: the EMG seed's own recipe and split beside the temporal hold-out."""
-    from emodash import datasets
-    from emodash.research.reproductions import reproduce as run
-
-    if task.modality != "emg" or task.published is None:
-        raise InputError("--reproduce needs the EMG seed data (--data emg)")
-    table = run(datasets.load("emg") if args.data == "emg" else datasets.open_path(args.data, "emg"))
+    if task.reproduction is None:
+        raise InputError(f"{task.name} is not a seed's own data: --reproduce needs one (e.g. --data emg)")
+    table = task.reproduction()
     if args.json:
         for row in table.to_dict(orient="records"):
             print(json.dumps(row))

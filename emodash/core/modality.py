@@ -100,7 +100,8 @@ class Modality:
     labelled synthetic data, `describe(ds) -> dict` gives its EDA statistics, `task(ds) -> Task` prepares it for the
     model comparison ("" when it has none), `section(ds) -> dict` draws it on the Datasets page ("" when it has a
     page of its own, `page`). `noun` names it in a sentence (fusion's flags); `live`, `formats` and `research` fill
-    the Home page's table."""
+    the Home page's table. `upload` describes a single file its reader takes (offered where a page takes one file);
+    `subsample` is the comparison's default stratified subsample where per-sample features are slow (0: none)."""
 
     name: str
     title: str
@@ -114,6 +115,8 @@ class Modality:
     task: str = ""
     section: str = ""
     page: str = ""
+    upload: str = ""
+    subsample: int = 0
     datasets: tuple[DatasetInfo, ...] = ()
     models: tuple[ModelInfo, ...] = ()
 

@@ -31,7 +31,8 @@ MODALITIES: tuple[Modality, ...] = (
         "face", "Face images", noun="face",
         reader=_at("face", "formats:read"), demo=_at("face", "formats:demo"), describe=_at("face", "eda:describe"),
         task=_at("face", "task:face_task"), section=_section("face"),
-        live="webcam, photo", formats="FER-2013 CSV, folder per class",
+        live="webcam, photo", formats="FER-2013 CSV, folder per class", subsample=3000,
+        upload="FER-2013 CSV (emotion, pixels[, Usage])",
         research="EDA, comparison (HOG, 2-D CNN), export",
         datasets=(
             DatasetInfo("fer2013-train", "face", "FER-2013 Training", _at("face", "formats:read_image_folders"),
@@ -52,7 +53,7 @@ MODALITIES: tuple[Modality, ...] = (
         "speech", "Speech", noun="voice",
         reader=_at("speech", "formats:read"), demo=_at("speech", "formats:demo"),
         describe=_at("speech", "eda:describe"), task=_at("speech", "task:speech_task"), section=_section("speech"),
-        live="microphone (record, stream), upload", formats="RAVDESS file names, folder + labels CSV",
+        live="microphone (record, stream), upload", formats="RAVDESS file names, folder + labels CSV", subsample=400,
         research="EDA, comparison",
         datasets=(
             DatasetInfo("ravdess", "speech", "RAVDESS speech, actors 01-20", _at("speech", "formats:read_ravdess"),
@@ -72,6 +73,7 @@ MODALITIES: tuple[Modality, ...] = (
         reader=_at("text", "formats:read"), demo=_at("text", "formats:demo"), describe=_at("text", "eda:describe"),
         task=_at("text", "task:text_task"), section=_section("text"),
         live="typed text", formats="dair-ai `text;label`, CSV", research="EDA, comparison (TF-IDF)",
+        upload="text file (text;label lines) or CSV with text and label columns",
         datasets=(
             DatasetInfo("dairai-train", "text", "dair-ai emotion, train", _at("text", "formats:read_semicolon_text"),
                         "text_dairai/train.txt", "16,000 English texts"),
@@ -89,6 +91,7 @@ MODALITIES: tuple[Modality, ...] = (
         reader=_at("accel", "formats:read"), demo=_at("accel", "formats:demo"),
         describe=_at("accel", "eda:describe"), task=_at("accel", "task:accel_task"), section=_section("accel"),
         formats="phone accelerometer features, Quiroz watch walks, raw x/y/z CSV/xlsx",
+        upload="CSV or xlsx: raw (time, x, y, z, label[, participant]), one sheet per state, or a feature table",
         research="EDA, feature ranges, comparison (1-D CNN), export",
         datasets=(
             DatasetInfo("phone-accel", "accel", "Phone accelerometer while typing (features)",
@@ -105,6 +108,7 @@ MODALITIES: tuple[Modality, ...] = (
         reader=_at("emg", "formats:read"), demo=_at("emg", "formats:demo"), describe=_at("emg", "eda:describe"),
         task=_at("emg", "task:emg_task"), section=_section("emg"),
         formats="the seed's 3-channel windows, labelled multichannel CSV", research="EDA, comparison, export",
+        upload="EMG CSV (EMG1,EMG2,EMG3, or channels + label)",
         datasets=(
             DatasetInfo("emg", "emg", "Facial EMG, 3 channels", _at("emg", "formats:read_emg_seed"),
                         "emg_puldavid87/emg_data.csv", "300 windows of 100 samples, 6 emotions"),

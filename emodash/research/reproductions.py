@@ -19,8 +19,12 @@ from sklearn.tree import DecisionTreeClassifier
 
 from emodash.core.dataset import Dataset
 from emodash.modalities.emg.features import EMGSmoother, GlobalMinMaxScaler, as_windows
-from emodash.modalities.emg.task import EMG_SEED_SPLIT
 from emodash.research.splits import holdout_fold
+
+#: the EMG authors' train_test_split
+EMG_SEED_SPLIT = {"test_size": 0.2, "random_state": 100}
+#: how our reproduction reads the seed's choices
+NOTE = "kNN: the seed's k=3 regressor, rounded to a class; tree: mean over seeds 0-9 (it set none)"
 
 #: accuracies the seed reports on its random split (60 test windows)
 PUBLISHED = {"svm": 0.92, "knn": 0.82, "dt": 0.93, "nb": 0.97}

@@ -122,6 +122,14 @@ def holdout_fold(groups: pd.DataFrame, fraction: float = 0.2, gap: int = 1) -> t
     return np.flatnonzero(train), np.flatnonzero(test)
 
 
+def available(groups: pd.DataFrame, group_column: str | None) -> list[str]:
+    """The splits (but a seed's published one) that this data can have: temporal and hold-out need recordings in
+    time order, grouped needs a subject column."""
+    timed = len(time_columns(groups).columns) > 0
+    return [s for s in SPLITS if s != "published" and (s not in ("temporal", "holdout") or timed)
+            and (s != "grouped" or group_column)]  # fmt: skip
+
+
 def random_split(n: int, test_frac: float = 0.2, seed: int = 42) -> Split:
     """A seed's split: train_test_split(test_size=0.2, random_state=42) over windows (optimistic: neighbouring,
     overlapping windows land on both sides)."""

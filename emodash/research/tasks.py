@@ -38,7 +38,8 @@ class Task:
     gives fresh preprocessing steps fit on each training fold. `groups` holds the columns splits use: `recording`
     and `position` (time order within a recording) for temporal splits, `group_column` for grouped ones; `gap` is
     how many windows temporal splits leave out on each side of a test block, so that overlapping windows never
-    straddle it; `labels` are the class names in the label set's order (those present).
+    straddle it; `labels` are the class names in the label set's order (those present). Where the data is a seed's
+    own, `published` is its split and `reproduction()` its whole recipe beside the honest split (a table).
     """
 
     name: str
@@ -54,6 +55,8 @@ class Task:
     group_column: str | None = None
     published: tuple[np.ndarray, np.ndarray] | None = None
     published_note: str = ""
+    reproduction: Callable[[], pd.DataFrame] | None = None
+    reproduction_note: str = ""
     unsupported: dict[str, str] = field(default_factory=dict)
     note: str = ""
     labels: tuple[str, ...] = ()

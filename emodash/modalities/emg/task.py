@@ -5,11 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from emodash.core.dataset import Dataset
+from emodash.research import reproductions
 from emodash.research.tasks import Task, fingerprint
 from emodash.research.zoo import SIGNAL, VECTOR
-
-#: seed of the EMG authors' train_test_split
-EMG_SEED_SPLIT = {"test_size": 0.2, "random_state": 100}
 
 
 def emg_task(ds: Dataset) -> Task:
@@ -21,9 +19,10 @@ def emg_task(ds: Dataset) -> Task:
     from emodash.modalities.emg.features import ChannelStandardizer, EMGSmoother, GlobalMinMaxScaler, as_windows
 
     windows = as_windows(ds.samples)
-    published = None
+    published, reproduction = None, None
     if ds.format == "seed" and not ds.synthetic:
-        published = tuple(train_test_split(np.arange(len(ds)), **EMG_SEED_SPLIT))
+        published = tuple(train_test_split(np.arange(len(ds)), **reproductions.EMG_SEED_SPLIT))
+        reproduction = lambda: reproductions.reproduce(ds)  # noqa: E731
     return Task(
         name=ds.name,
         title=f"{ds.name}: {len(ds)} EMG windows of {windows.shape[1]} x {windows.shape[2]}",
@@ -39,6 +38,8 @@ def emg_task(ds: Dataset) -> Task:
         synthetic=ds.synthetic,
         labels=ds.label_set.names,
         published=published,
+        reproduction=reproduction,
+        reproduction_note=reproductions.NOTE,
         published_note="the seed's random window split (train_test_split test_size=0.2, random_state=100); "
         "neighbouring windows of one recording fall on both sides",
         note="Gaussian smoothing sigma 5 per channel, flatten, min-max scaling fit on the training windows "
