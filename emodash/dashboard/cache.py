@@ -1,27 +1,84 @@
-"""Models loaded once per server process (`st.cache_resource`), shared by every page and session."""
+"""Models loaded once per server process (`st.cache_resource`), shared by every page and session.
+
+The first visit that needs a model loads it step by step in a status box with a progress bar (the speech model's
+first load compiles librosa's code: up to 15 s after an installation), not behind Streamlit's corner indicator.
+"""
 
 from __future__ import annotations
+
+import importlib
+from typing import Callable, Sequence, TypeVar
 
 import streamlit as st
 
 from emodash.serving import registry
 
+T = TypeVar("T")
 
-@st.cache_resource(show_spinner="Loading the face detector and emotion model…")
-def face_pipeline():
-    return registry.load_face_pipeline(classifier=face_classifier())
+#: what this server process has loaded already (the caches below are process-wide too)
+_READY: set[str] = set()
 
 
-@st.cache_resource(show_spinner="Loading the face emotion model…")
-def face_classifier():
+def _loaded(what: str, load: Callable[[], T], steps: Sequence[tuple[str, Callable[[], object]]] = ()) -> T:
+    """`load()`; the first time in this process, with each step (and the load itself) shown as it runs."""
+    if what in _READY:
+        return load()
+    todo = [*steps, (f"Loading the {what}", load)]
+    with st.status(f"Preparing the {what}…", expanded=True) as status:
+        bar = st.progress(0.0)
+        for i, (label, step) in enumerate(todo):
+            st.write(f"{i + 1}/{len(todo)} · {label}…")
+            result = step()
+            bar.progress((i + 1) / len(todo))
+        status.update(label=f"The {what} is ready", state="complete", expanded=False)
+    _READY.add(what)
+    return result
+
+
+@st.cache_resource(show_spinner=False)
+def _face_classifier():
     return registry.load_predictor("face")
 
 
-@st.cache_resource(show_spinner="Loading the text emotion model…")
-def text_model():
+@st.cache_resource(show_spinner=False)
+def _face_pipeline():
+    return registry.load_face_pipeline(classifier=_face_classifier())
+
+
+@st.cache_resource(show_spinner=False)
+def _text_model():
     return registry.load_predictor("text")
 
 
-@st.cache_resource(show_spinner="Loading the speech emotion model…")
-def speech_model():
+@st.cache_resource(show_spinner=False)
+def _speech_model():
     return registry.load_predictor("speech")
+
+
+def face_classifier():
+    return _loaded("face emotion model", _face_classifier)
+
+
+def face_pipeline():
+    return _loaded("face detector and emotion model", _face_pipeline,
+                   [("Loading the face emotion model (LiteRT)", _face_classifier)])  # fmt: skip
+
+
+def text_model():
+    return _loaded("text emotion model", _text_model)
+
+
+def speech_model():
+    def compile_features() -> None:
+        from emodash.modalities.speech.features import warm_up
+
+        warm_up()
+
+    return _loaded(
+        "speech emotion model",
+        _speech_model,
+        [
+            ("Loading the audio libraries (librosa)", lambda: importlib.import_module("librosa")),
+            ("Compiling the audio features (the first run after an installation takes up to 15 s)", compile_features),
+        ],
+    )

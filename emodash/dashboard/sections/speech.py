@@ -43,7 +43,10 @@ def show(ds: Dataset) -> dict:
     b.plotly_chart(figs.mel_spectrogram(eda.mel_db(signal)))
     st.subheader("Acoustic summary per emotion")
     every = st.toggle("Measure every clip (slower)", value=len(ds) <= 200)
-    doing = "Measuring pitch, level and brightness of the clips…"
+    doing = (
+        "Measuring pitch, level and brightness of the clips (the first run after an installation also compiles the "
+        "audio code)…"
+    )
     table = computed(eda.clip_features, ds, None if every else 20, doing=doing, progress=True)
     st.caption(f"{len(table)} clips" + ("" if every else ", 20 random clips per emotion"))
     feature = st.selectbox("Feature", [c for c in table.columns if c != "label"], index=2)
