@@ -42,7 +42,8 @@ source = st.radio("Data", ["registered data set", "my file"], horizontal=True)
 try:
     if source == "registered data set":
         names = tasks.comparable()
-        name = st.selectbox("Data set", names, index=names.index("emg") if "emg" in names else 0)
+        quick = [n for n in names if not modalities.get(datasets.get(n).modality).subsample]  # small per-sample cost
+        name = st.selectbox("Data set", names, index=names.index(quick[0]) if quick else 0)
         kind = modalities.get(datasets.get(name).modality)
         n = None
         if kind.subsample and not st.toggle("Use every sample (slow: minutes)", value=False):
@@ -130,9 +131,9 @@ left.plotly_chart(figs.per_class_f1(evaluation.per_class_f1(results)), key="f1")
 right.plotly_chart(figs.timings(summary), key="time")
 
 st.subheader("Download a trained model")
-exportable = [m for m in summary["model"] if ZOO[m].export in ("c", "tflite") and not (task.modality == "text")]
+exportable = [] if task.export_note else [m for m in summary["model"] if ZOO[m].export in ("c", "tflite")]
 if not exportable:
-    st.info("None of these models can be exported for this data set (C export needs numeric features).")
+    st.info(f"None of these models can be exported for this data set: {task.export_note or 'no exportable model'}.")
     st.stop()
 e1, e2 = st.columns(2)
 model = e1.selectbox("Model", exportable)

@@ -58,6 +58,7 @@ class Task:
     reproduction: Callable[[], pd.DataFrame] | None = None
     reproduction_note: str = ""
     unsupported: dict[str, str] = field(default_factory=dict)
+    export_note: str = ""  # why its models cannot be exported to C or TFLite; empty when they can
     note: str = ""
     labels: tuple[str, ...] = ()
     gap: int = 1

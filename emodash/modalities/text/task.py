@@ -26,5 +26,6 @@ def text_task(ds: Dataset) -> Task:
         synthetic=ds.synthetic,
         labels=ds.label_set.names,
         unsupported={"nb": "Gaussian naive Bayes needs dense features; TF-IDF is sparse (use svm)"},
+        export_note="exports take numeric features; a TF-IDF vocabulary is not exported to C",
         note="TF-IDF (unigrams in at least 2 training texts, sublinear tf)",
     )

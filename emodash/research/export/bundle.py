@@ -43,6 +43,8 @@ def export_model(task: Task, model: str, fmt: str, seed: int = 0, check: bool = 
     """Fit `model` on the training side of the task's hold-out (the last part of each recording for time series,
     else the first of up to 5 folds of its honest split, fewer where groups or classes are few) and export it as
     `fmt`."""
+    if task.export_note:
+        raise InputError(f"{task.name}: {task.export_note}")
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
     spec = get_model(model)
