@@ -31,11 +31,23 @@ def _trim(signal: np.ndarray, top_db: float) -> np.ndarray:
     return trimmed if trimmed.size >= SAMPLE_RATE // 10 else signal
 
 
+class _PerSignal(TransformerMixin, BaseEstimator):
+    """A stateless transformer of a list of signals: every signal is measured on its own, `fit` learns nothing."""
+
+    def fit(self, X: Sequence[np.ndarray], y: object = None) -> _PerSignal:
+        return self
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        return tags
+
+
 def _mean_std(m: np.ndarray) -> np.ndarray:
     return np.concatenate([m.mean(axis=-1), m.std(axis=-1)])
 
 
-class PooledSpeechFeatures(TransformerMixin, BaseEstimator):
+class PooledSpeechFeatures(_PerSignal):
     """One vector per utterance: statistics over time of the spectrum, MFCCs, energy and pitch.
 
     With `n_fft` = 512 and `hop_length` = 160 samples (32 ms windows every 10 ms at 16 kHz):
@@ -67,14 +79,6 @@ class PooledSpeechFeatures(TransformerMixin, BaseEstimator):
         self.fmin = fmin
         self.fmax = fmax
         self.top_db = top_db
-
-    def fit(self, X: Sequence[np.ndarray], y=None) -> PooledSpeechFeatures:
-        return self
-
-    def __sklearn_tags__(self) -> Tags:
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False  # stateless: every signal is measured on its own
-        return tags
 
     def transform(self, X: Sequence[np.ndarray]) -> np.ndarray:
         return np.stack([self._one(np.asarray(x, dtype=np.float32)) for x in X])
@@ -174,7 +178,7 @@ class PooledSpeechFeatures(TransformerMixin, BaseEstimator):
         return [st.mean(), st.std(), p5, p50, p95, p95 - p5, np.abs(change).mean(), change.std()] + tail
 
 
-class LogMelImage(TransformerMixin, BaseEstimator):
+class LogMelImage(_PerSignal):
     """Fixed-size log-mel spectrogram per utterance, (n, n_mels, frames, 1) in dB, for a 2-D CNN.
 
     The trimmed signal is centred in, or cropped to, `seconds`; hop 10 ms at 16 kHz.
@@ -188,14 +192,6 @@ class LogMelImage(TransformerMixin, BaseEstimator):
         self.n_fft = n_fft
         self.hop_length = hop_length
         self.top_db = top_db
-
-    def fit(self, X: Sequence[np.ndarray], y=None) -> LogMelImage:
-        return self
-
-    def __sklearn_tags__(self) -> Tags:
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False  # stateless: every signal is measured on its own
-        return tags
 
     def transform(self, X: Sequence[np.ndarray]) -> np.ndarray:
         return np.stack([self._one(np.asarray(x, dtype=np.float32)) for x in X])[..., None]
