@@ -10,10 +10,13 @@ semantic space; they are coarse positions for plotting and fusion, not measureme
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
 import numpy as np
+
+from emodash.core.errors import InputError
 
 CANONICAL: tuple[str, ...] = ("anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral")
 
@@ -279,11 +282,21 @@ def get_label_set(name: str) -> LabelSet:
         raise KeyError(f"unknown label set {name!r}; known: {', '.join(LABEL_SETS)}") from None
 
 
+#: the longest label a user's data may carry
+MAX_LABEL = 100
+
+
 def label_set_for(labels: Iterable[str], name: str, prefer: tuple[LabelSet, ...] = ()) -> LabelSet:
     """The label set that `labels` (a user's data) belong to: the first of `prefer`, else of the registered sets,
     that holds them all; else a new set in first-seen order whose labels borrow the mapping of a registered label of
     the same name (canonical None where none has that name, so they still plot, in the unmapped grey)."""
     found = list(dict.fromkeys(str(lab) for lab in labels))
+    bad = [lab for lab in found if len(lab) > MAX_LABEL or any(unicodedata.category(ch)[0] == "C" for ch in lab)]
+    if bad:
+        raise InputError(
+            f"{name}: the label {bad[0][:40]!r} holds control characters or is over {MAX_LABEL} characters; "
+            "labels must be short printable text"
+        )
     for candidate in (*prefer, *LABEL_SETS.values()):
         if set(found) <= set(candidate.names):
             return candidate

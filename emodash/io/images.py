@@ -1,7 +1,14 @@
-"""Reading images from files or uploaded bytes, with a clear message for anything that is not one."""
+"""Reading images from files or uploaded bytes: the one decoder, which checks before it allocates.
+
+The header is read first (Pillow, which reads no pixels): the format must be one emodash reads, each side at least
+`MIN_SIDE` pixels and the whole at most `MAX_PIXELS`; the file's chunks are then checked against its real length
+(a 141-byte PNG whose chunk declares 2 GB is refused, not allocated), and only then does OpenCV decode it.
+"""
 
 from __future__ import annotations
 
+import io
+import warnings
 from pathlib import Path
 
 import cv2
@@ -11,30 +18,69 @@ from emodash.core.errors import InputError
 
 #: Larger images are refused rather than decoded (a 100-megapixel upload would take seconds and gigabytes).
 MAX_PIXELS = 40_000_000
+#: Larger files are refused before they are read into memory.
+MAX_BYTES = 64 * 1024 * 1024
+#: Smaller images hold no face to find (and OpenCV's detectors fail on them).
+MIN_SIDE = 8
+#: What the header check accepts (Pillow's names); OpenCV decodes each of them.
+FORMATS = ("JPEG", "PNG", "BMP", "WEBP", "TIFF", "PPM")
 
 
-def decode_image(data: bytes, name: str = "image") -> np.ndarray:
-    """Decode image bytes (JPEG, PNG, BMP, WebP, TIFF, ...) into a BGR uint8 array."""
+def check_header(data: bytes, name: str = "image") -> tuple[int, int, str]:
+    """(width, height, format) from the header, InputError for anything that is not an image within the limits."""
+    from PIL import Image, UnidentifiedImageError
+
     if not data:
         raise InputError(f"{name}: the file is empty")
-    buf = np.frombuffer(data, dtype=np.uint8)
-    header = cv2.imdecode(buf, cv2.IMREAD_REDUCED_GRAYSCALE_8)
-    if header is None:
-        raise InputError(f"{name}: not an image that can be read (expected JPEG, PNG, BMP, WebP or TIFF)")
-    if header.size * 64 > MAX_PIXELS:
-        raise InputError(
-            f"{name}: the image is too large (about {header.size * 64 / 1e6:.0f} megapixels; "
-            f"the limit is {MAX_PIXELS / 1e6:.0f})"
-        )
-    img = cv2.imdecode(buf, cv2.IMREAD_COLOR)
-    if img is None:
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{name}: the file is too large ({len(data) / 2**20:.0f} MB; the limit is {MAX_BYTES >> 20})")
+    unreadable = f"{name}: not an image that can be read (expected {', '.join(FORMATS)})"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow's own DecompressionBombWarning: our limit is below
+            with Image.open(io.BytesIO(data)) as im:
+                (width, height), fmt = im.size, im.format
+                if fmt not in FORMATS:
+                    raise InputError(unreadable)
+                if width * height > MAX_PIXELS:
+                    raise InputError(
+                        f"{name}: the image is too large ({width} x {height}, {width * height / 1e6:.0f} megapixels; "
+                        f"the limit is {MAX_PIXELS / 1e6:.0f})"
+                    )
+                if min(width, height) < MIN_SIDE:
+                    raise InputError(
+                        f"{name}: the image is too small ({width} x {height}; at least {MIN_SIDE} px a side)"
+                    )
+                if fmt == "PNG":
+                    im.verify()  # every chunk's length and CRC against the bytes really there
+    except InputError:
+        raise
+    except Image.DecompressionBombError:
+        raise InputError(f"{name}: the image is too large (the limit is {MAX_PIXELS / 1e6:.0f} megapixels)") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise InputError(unreadable + " or it is corrupt or truncated") from None
+    return width, height, fmt
+
+
+def decode_image(data: bytes, name: str = "image", flags: int = cv2.IMREAD_COLOR) -> np.ndarray:
+    """Decode image bytes into a uint8 array: BGR by default, grey with `cv2.IMREAD_GRAYSCALE`, as stored with
+    `cv2.IMREAD_UNCHANGED`; checked first (`check_header`)."""
+    check_header(data, name)
+    img = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flags)
+    if img is None or img.size == 0:
         raise InputError(f"{name}: the image is corrupt or truncated")
+    if img.dtype != np.uint8:  # 16-bit or float TIFF/PNG: scaled to 8 bits like every other image
+        img = cv2.normalize(img.astype(np.float64), None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
     return img
 
 
-def read_image(path: str | Path) -> np.ndarray:
-    """Read an image file into a BGR uint8 array."""
+def read_image(path: str | Path, flags: int = cv2.IMREAD_COLOR) -> np.ndarray:
+    """Read an image file (see `decode_image`); the file's size is checked before it is read."""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: no such file")
-    return decode_image(p.read_bytes(), str(p))
+    if p.stat().st_size > MAX_BYTES:
+        raise InputError(
+            f"{p}: the file is too large ({p.stat().st_size / 2**20:.0f} MB; the limit is {MAX_BYTES >> 20})"
+        )
+    return decode_image(p.read_bytes(), str(p), flags)

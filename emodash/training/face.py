@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
 from emodash.core.taxonomy import FER2013
+from emodash.io.images import read_image
 from emodash.modalities.face.formats import read_image_folders
 from emodash.serving import store
 from emodash.training.cards import confusion_table, per_class_table
@@ -21,7 +22,7 @@ def evaluate(classifier, test_folder: Path, batch: int = 256) -> dict:
     start = time.perf_counter()
     preds = []
     for i in range(0, len(ds), batch):
-        crops = [cv2.imread(str(p), cv2.IMREAD_GRAYSCALE) for p in ds.samples[i : i + batch]]
+        crops = [read_image(p, cv2.IMREAD_GRAYSCALE) for p in ds.samples[i : i + batch]]
         preds.append(classifier.probabilities(crops).argmax(axis=1))
     seconds = time.perf_counter() - start
     labels = list(FER2013.names)

@@ -11,6 +11,9 @@ import numpy as np
 import pandas as pd
 
 from emodash.core.dataset import Dataset, basics
+from emodash.core.errors import InputError
+from emodash.io.images import read_image
+from emodash.modalities.face.formats import image_at
 
 
 def image_stats(ds: Dataset, progress: Callable[[float], None] | None = None) -> pd.DataFrame:
@@ -24,7 +27,10 @@ def image_stats(ds: Dataset, progress: Callable[[float], None] | None = None) ->
             img, fmt = sample, "array"
         else:
             fmt = Path(sample).suffix.lower().lstrip(".")
-            img = cv2.imdecode(np.fromfile(sample, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
+            try:
+                img = read_image(sample, cv2.IMREAD_UNCHANGED)
+            except InputError:  # counted as unreadable: one bad file does not stop the statistics
+                img = None
         if img is None:
             rows.append((None, None, None, fmt, np.nan, np.nan, None, False))
         else:
@@ -76,9 +82,9 @@ def montage(ds: Dataset, per_class: int = 8, seed: int = 0) -> tuple[np.ndarray,
             continue
         tiles = []
         for i in rng.choice(idx, size=min(per_class, len(idx)), replace=False):
-            img = ds.samples[i]
-            img = img if isinstance(img, np.ndarray) else cv2.imdecode(np.fromfile(img, np.uint8), cv2.IMREAD_UNCHANGED)
-            if img is None:
+            try:
+                img = image_at(ds, i)
+            except InputError:  # an unreadable file shows as a black tile
                 img = np.zeros((side, side), np.uint8)
             grey = img if img.ndim == 2 else cv2.cvtColor(img[..., :3], cv2.COLOR_BGR2GRAY)
             tiles.append(cv2.resize(grey, (side, side), interpolation=cv2.INTER_AREA))

@@ -12,6 +12,7 @@ import pandas as pd
 from emodash.core.dataset import Dataset
 from emodash.core.errors import InputError
 from emodash.core.taxonomy import FER2013, LabelSet, label_set_for
+from emodash.io.images import read_image
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 FER_COLUMNS = ("emotion", "pixels", "Usage")
@@ -23,10 +24,7 @@ def image_at(ds: Dataset, i: int) -> np.ndarray:
     sample = ds.samples[i]
     if isinstance(sample, np.ndarray):
         return sample
-    img = cv2.imread(str(sample), cv2.IMREAD_UNCHANGED)
-    if img is None:
-        raise InputError(f"{sample}: not an image that can be read (corrupt, truncated or not an image)")
-    return img
+    return read_image(sample, cv2.IMREAD_UNCHANGED)
 
 
 def _class_folders(root: Path) -> list[Path]:

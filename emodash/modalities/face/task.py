@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.preprocessing import StandardScaler
 
 from emodash.core.dataset import Dataset
-from emodash.core.errors import InputError
+from emodash.io.images import read_image
 from emodash.research.tasks import Task, cached_array, fingerprint
 from emodash.research.zoo import IMAGE, VECTOR
 
@@ -18,9 +18,7 @@ FACE_SIZE = 48
 def _grey48(sample: Any) -> np.ndarray:
     import cv2
 
-    img = sample if isinstance(sample, np.ndarray) else cv2.imread(str(sample), cv2.IMREAD_GRAYSCALE)
-    if img is None:
-        raise InputError(f"{sample}: not a readable image")
+    img = sample if isinstance(sample, np.ndarray) else read_image(sample, cv2.IMREAD_GRAYSCALE)
     if img.ndim == 3:
         img = cv2.cvtColor(img[..., :3], cv2.COLOR_BGR2GRAY)
     if img.shape != (FACE_SIZE, FACE_SIZE):

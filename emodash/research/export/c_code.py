@@ -232,6 +232,18 @@ def _m2cgen(clf, n_classes: int) -> str:
     )
 
 
+def c_string(text: str) -> str:
+    """`text` as a C string literal that cannot end early: its UTF-8 bytes, every one but letters, digits, space and
+    a few marks written as a three-digit octal escape (so no quote, backslash, newline or trigraph survives)."""
+    safe = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-.,:;+=()[]{}<>/@#%&!")
+    return '"' + "".join(chr(b) if b in safe else f"\\{b:03o}" for b in str(text).encode("utf-8")) + '"'
+
+
+def c_comment(text: str) -> str:
+    """`text` for the inside of a C comment: letters, digits and plain punctuation only (never `*/`)."""
+    return "".join(ch if ch.isalnum() and ch.isascii() or ch in " _-.,:;()+=" else "?" for ch in str(text))[:200]
+
+
 def to_c(pipeline: BaseEstimator, input_shape: tuple[int, ...], labels: list[str], title: str = "") -> str:
     """C source for a fitted pipeline whose input is one sample of `input_shape` (row-major doubles) and whose
     classes are `labels` (names in the estimator's `classes_` order)."""
@@ -257,8 +269,8 @@ def to_c(pipeline: BaseEstimator, input_shape: tuple[int, ...], labels: list[str
         parts.append(_m2cgen(clf, len(labels)))
     else:
         raise InputError(f"{kind} has no C export (supported: kNN, Gaussian NB, SVC, {', '.join(M2CGEN_MODELS)})")
-    names = ", ".join('"' + lab.replace('"', "") + '"' for lab in labels)
-    head = f"""/* {title or kind} exported by emodash.
+    names = ", ".join(c_string(lab) for lab in labels)
+    head = f"""/* {c_comment(title or kind)} exported by emodash.
  * int emodash_predict(const double *input): input is {n_in} doubles ({" x ".join(map(str, input_shape))},
  * row-major, raw values as the pipeline received them, NaN where missing); returns an index into EMODASH_LABELS. */
 #include <math.h>

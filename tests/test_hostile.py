@@ -1,0 +1,132 @@
+"""Hostile and careless input, generated here: each case gets a clear message (never a traceback), loses nothing
+else, writes nothing outside its own folder, and stays under a memory bound where it is about memory."""
+
+from __future__ import annotations
+
+import json
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from emodash.core.errors import InputError
+
+PEAK_MB = 1024  # no case may take more than this before it is refused
+
+
+def png(width: int, height: int, extra_chunks: bytes = b"", idat: bytes | None = None) -> bytes:
+    """A PNG written by hand: whatever its header declares, with the chunks given."""
+
+    def chunk(kind: bytes, data: bytes, length: int | None = None) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data) if length is None else length) + body + struct.pack(">I", zlib.crc32(body))
+
+    ihdr = chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+    raw = idat if idat is not None else zlib.compress(b"\x00" * (width + 1) * min(height, 64))
+    return b"\x89PNG\r\n\x1a\n" + ihdr + extra_chunks + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+def lying_chunk() -> bytes:
+    """A tEXt chunk whose length field says 2 GB, followed by a few bytes."""
+    return struct.pack(">I", 2**31 - 1) + b"tEXt" + b"x" * 16
+
+
+def run_python(code: str, cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
+    """Run `code` in a fresh interpreter; (the process, its peak memory in MB)."""
+    wrapped = (
+        f"import resource, sys\ntry:\n    exec({code!r})\nfinally:\n"
+        "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+    )
+    r = subprocess.run([sys.executable, "-c", wrapped], capture_output=True, text=True, timeout=120, cwd=cwd)
+    peak = [line for line in r.stderr.splitlines() if line.startswith("PEAK")]
+    return r, (int(peak[-1].split()[1]) / 1024 if peak else float("nan"))
+
+
+# --- images ----------------------------------------------------------------------------------------------------------
+
+BAD_IMAGES = {
+    "bomb-dimensions.png": (png(100_000, 100_000), "too large"),
+    "lying-chunk.png": (png(64, 64, extra_chunks=lying_chunk()), "corrupt or truncated"),
+    "garbage.png": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "not an image"),
+    "tiny.png": (png(4, 4), "too small"),
+    "empty.png": (b"", "empty"),
+    "text.jpg": (b"this is not a jpeg at all", "not an image"),
+    "bomb.bmp": (b"BM" + struct.pack("<IHHI", 0, 0, 0, 54) + struct.pack("<IiiHHIIiiII", 40, 60_000, 60_000, 1, 24,
+                                                                          0, 0, 0, 0, 0, 0), "too large"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", BAD_IMAGES)
+def test_hostile_images_are_refused_before_they_are_decoded(name):
+    from emodash.io.images import decode_image
+
+    data, says = BAD_IMAGES[name]
+    with pytest.raises(InputError, match=says):
+        decode_image(data, name)
+
+
+@pytest.mark.parametrize("name", ["bomb-dimensions.png", "lying-chunk.png", "bomb.bmp"])
+def test_image_bombs_stay_under_the_memory_bound_in_the_cli_and_the_good_file_still_runs(tmp_path, name, astronaut_bgr):
+    import cv2
+
+    (tmp_path / name).write_bytes(BAD_IMAGES[name][0])
+    cv2.imwrite(str(tmp_path / "good.png"), astronaut_bgr)
+    args = ["predict", "face", name, "good.png", "--json", "--detector", "haar"]
+    code = f"from emodash.cli import main; import sys; sys.exit(main({args!r}))"
+    r, peak = run_python(code, tmp_path)
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert "error" in lines[0] and lines[1]["faces"], lines
+    assert peak < PEAK_MB, f"{peak:.0f} MB"
+
+
+def test_a_zero_byte_image_in_a_face_folder_is_counted_unreadable(tmp_path, astronaut_bgr):
+    import cv2
+
+    from emodash import modalities
+    from emodash.datasets import open_path
+
+    for label in ("happy", "sad"):
+        (tmp_path / label).mkdir()
+        cv2.imwrite(str(tmp_path / label / "a.png"), cv2.resize(astronaut_bgr, (48, 48)))
+    (tmp_path / "sad" / "broken.png").write_bytes(b"")
+    stats = modalities.describe(open_path(tmp_path, "face"))
+    assert stats["unreadable"] == 1 and stats["n_samples"] == 3
+
+
+# --- generated code ---------------------------------------------------------------------------------------------------
+
+
+def test_labels_cannot_inject_code_into_the_c_export(tmp_path):
+    """A feature table whose labels end in a backslash and hold C: the export escapes them, compiles, agrees with
+    Python, and nothing runs that the labels wrote."""
+    from emodash.cli import main
+    from emodash.research.export.c_code import gcc_available
+
+    if not gcc_available():
+        pytest.skip("gcc is not installed: the C export cannot be compiled here")
+    marker = tmp_path / "pwned"
+    evil = f'}}; int x = system("touch {marker}"); //'
+    rng = np.random.default_rng(0)
+    rows = ["participant,session,window_number,f1,f2,label"]
+    for i in range(120):
+        label = ["a\\", evil, "calm"][i % 3]
+        rows.append(f'p{i % 4},s{i % 3},{i // 3},{rng.normal(i % 3):.4f},{rng.normal():.4f},"{label}"')
+    (tmp_path / "features.csv").write_text("\n".join(rows) + "\n")
+    out = tmp_path / "model.c"
+    code = main(["export", "--data", str(tmp_path / "features.csv"), "--model", "dt", "--out", str(out)])
+    assert code == 0 and out.is_file() and not marker.exists()
+    labels_line = next(line for line in out.read_text().splitlines() if "EMODASH_LABELS[" in line)
+    assert '"a\\134"' in labels_line and labels_line.count('"') == 2 * 3  # three literals, no quote escaped early
+
+
+def test_control_characters_in_labels_are_refused_when_read(tmp_path):
+    from emodash.datasets import open_path
+
+    (tmp_path / "texts.txt").write_text("i am happy;joy\ni am sad;sad\x1b[2Jness\n")
+    with pytest.raises(InputError, match="control characters"):
+        open_path(tmp_path / "texts.txt", "text")
