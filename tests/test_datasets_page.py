@@ -51,13 +51,26 @@ def test_real_data_sets_open_with_their_counts(modality, name, samples):
     assert at.metric[0].value == samples and not at.warning
 
 
-def test_a_path_typed_by_the_user_opens_and_a_wrong_one_is_a_message(tmp_path):
-    (tmp_path / "mine.txt").write_text("so glad;joy\nso sad;sadness\n")
-    at = choose(open_page(), "text", "Your own file or folder…")
-    at.text_input[0].set_value(str(tmp_path / "mine.txt")).run()
+def test_a_path_typed_by_the_user_opens_inside_the_roots_only(tmp_path, monkeypatch):
+    """The page reads paths under the browse roots (the data root by default) and nothing else; outside them the
+    message says only that, whether the file exists or not."""
+    inside, outside = tmp_path / "data", tmp_path / "elsewhere"
+    for folder in (inside, outside):
+        folder.mkdir()
+        (folder / "mine.txt").write_text("so glad;joy\nso sad;sadness\n")
+    (inside / "link.txt").symlink_to(outside / "mine.txt")
+    monkeypatch.setenv("EMODASH_DATA", str(inside))
+    at = choose(open_page(), "text", "A file or folder under the data root…")
+    at.text_input[0].set_value("mine.txt").run()
     assert not at.exception and at.metric[0].value == "2"
-    at.text_input[0].set_value(str(tmp_path / "absent.txt")).run()
+    at.text_input[0].set_value(str(inside / "absent.txt")).run()
     assert "no such file" in at.error[0].value and not at.exception
+    messages = set()
+    for typed in (str(outside / "mine.txt"), str(outside / "absent.txt"), "../elsewhere/mine.txt", "link.txt", "/etc"):
+        at.text_input[0].set_value(typed).run()
+        assert not at.exception and not at.metric
+        messages.add(at.error[0].value)
+    assert len(messages) == 1 and "only files and folders under the data root" in messages.pop()
 
 
 def test_the_survey_entry_points_to_its_own_page():

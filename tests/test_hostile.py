@@ -130,3 +130,82 @@ def test_control_characters_in_labels_are_refused_when_read(tmp_path):
     (tmp_path / "texts.txt").write_text("i am happy;joy\ni am sad;sad\x1b[2Jness\n")
     with pytest.raises(InputError, match="control characters"):
         open_path(tmp_path / "texts.txt", "text")
+
+
+# --- archives ----------------------------------------------------------------------------------------------------------
+
+
+def zip_of(members: dict[str, bytes], method: int = 8) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=method) as z:
+        for path, data in members.items():
+            z.writestr(path, data)
+    return buf.getvalue()
+
+
+def patched(data: bytes, local_offset: int, central_offset: int, value: bytes) -> bytes:
+    """The zip with a field of its first member changed in both its local and its central header."""
+    out = bytearray(data)
+    local, central = out.find(b"PK\x03\x04"), out.find(b"PK\x01\x02")
+    out[local + local_offset : local + local_offset + len(value)] = value
+    out[central + central_offset : central + central_offset + len(value)] = value
+    return bytes(out)
+
+
+def zip_bomb(megabytes: int = 300) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z, z.open("faces/happy/big.png", "w") as f:
+        for _ in range(megabytes):
+            f.write(bytes(1 << 20))
+    return buf.getvalue()
+
+
+GOOD = {"faces/happy/a.txt": b"x" * 100, "faces/sad/b.txt": b"y" * 100}
+BAD_ZIPS = {
+    "bomb": (zip_bomb, "zip bomb"),
+    "encrypted": (lambda: patched(zip_of(GOOD), 6, 8, b"\x01\x00"), "encrypted"),
+    "method": (lambda: patched(zip_of(GOOD), 8, 10, b"\x63\x00"), "compression method"),
+    "bad-crc": (lambda: patched(zip_of(GOOD), 14, 16, b"\x00\x00\x00\x00"), "corrupt"),
+    "file-and-folder": (lambda: zip_of({"faces/a": b"1", "faces/a/b.txt": b"2"}), "both a file and a folder"),
+    "escape": (lambda: zip_of({"../../escape.txt": b"x"}), "unsafe path"),
+    "absolute": (lambda: zip_of({"/etc/evil.txt": b"x"}), "unsafe path"),
+    "deep": (lambda: zip_of({"/".join(["d"] * 30) + "/f.txt": b"x"}), "deeper"),
+    "truncated": (lambda: zip_of(GOOD)[:-30], "not a readable zip"),
+    "empty-archive": (lambda: zip_of({}), "no files|not a readable zip"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BAD_ZIPS)
+def test_hostile_archives_are_refused_whole_and_leave_nothing(tmp_path, case):
+    from emodash.io.uploads import unpack_upload
+
+    make, says = BAD_ZIPS[case]
+    with pytest.raises(InputError, match=says):
+        unpack_upload(f"{case}.zip", make(), tmp_path)
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # nothing unpacked, nothing outside
+    assert not (tmp_path.parent / "escape.txt").exists()
+
+
+def test_a_zip_bomb_upload_stays_under_the_memory_bound(tmp_path):
+    (tmp_path / "bomb.zip").write_bytes(zip_bomb(1500))
+    code = (
+        "from pathlib import Path; from emodash.io.uploads import unpack_upload; from emodash.core.errors import "
+        "InputError\ntry:\n    unpack_upload('bomb.zip', Path('bomb.zip').read_bytes(), Path('out'))\n"
+        "except InputError as e:\n    print(e)"
+    )
+    r, peak = run_python(code, tmp_path)
+    assert "zip bomb" in r.stdout and peak < PEAK_MB, (r.stdout, r.stderr, peak)
+
+
+def test_a_good_archive_still_unpacks_once(tmp_path):
+    from emodash.io.uploads import unpack_upload
+
+    first = unpack_upload("faces.zip", zip_of(GOOD), tmp_path)
+    assert first.name == "faces" and sorted(p.name for p in first.rglob("*.txt")) == ["a.txt", "b.txt"]
+    assert unpack_upload("faces.zip", zip_of(GOOD), tmp_path) == first

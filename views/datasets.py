@@ -10,9 +10,10 @@ from emodash.core import settings
 from emodash.core.errors import InputError
 from emodash.core.modality import resolve
 from emodash.dashboard.sections import source_stamp
+from emodash.io.paths import within_roots
 from emodash.io.uploads import unpack_upload
 
-OWN, UPLOAD = "Your own file or folder…", "Upload…"
+OWN, UPLOAD = "A file or folder under the data root…", "Upload…"
 
 
 @st.cache_data(show_spinner="Reading the data set…", max_entries=8)
@@ -50,10 +51,11 @@ def pick_dataset():
         "Data set", [d.name for d in demo_first] + [OWN, UPLOAD], format_func=lambda n: labels.get(n, n)
     )
     if choice == OWN:
-        path = st.text_input("Path to a file or folder on the server", placeholder=str(root)).strip()
-        if not path:
-            st.info("Type the path of a data file or folder in its published format.")
+        typed = st.text_input("Path of a file or folder under the data root", placeholder="e.g. text_dairai/val.txt")
+        if not typed.strip():
+            st.info(f"Type the path of a data file or folder in its published format, under `{root}`.")
             st.stop()
+        path = str(within_roots(typed))
         return load_path(path, kind.name, source_stamp(path))
     if choice == UPLOAD:
         st.caption("A CSV, TXT or XLSX file, or a ZIP of a folder (e.g. one folder per class). It is unpacked into a "

@@ -23,6 +23,13 @@ def data_root() -> Path:
     return Path.home() / "emodash-data"
 
 
+def browse_roots() -> list[Path]:
+    """The folders whose files a page may open by a typed path: `EMODASH_BROWSE_ROOTS` (folders separated by
+    `os.pathsep`), by default the data root alone. The CLI, run by the machine's own user, is not limited."""
+    raw = os.environ.get("EMODASH_BROWSE_ROOTS", "").strip()
+    return [Path(r).expanduser() for r in raw.split(os.pathsep) if r.strip()] if raw else [data_root()]
+
+
 def ice_servers() -> list[dict]:
     """WebRTC ICE servers from `EMODASH_ICE_SERVERS` (a JSON list); empty by default, which works on localhost.
 
