@@ -132,7 +132,7 @@ def test_control_characters_in_labels_are_refused_when_read(tmp_path):
         open_path(tmp_path / "texts.txt", "text")
 
 
-# --- archives ----------------------------------------------------------------------------------------------------------
+# --- archives ---------------------------------------------------------------------------------------------------------
 
 
 def zip_of(members: dict[str, bytes], method: int = 8) -> bytes:
@@ -209,3 +209,117 @@ def test_a_good_archive_still_unpacks_once(tmp_path):
     first = unpack_upload("faces.zip", zip_of(GOOD), tmp_path)
     assert first.name == "faces" and sorted(p.name for p in first.rglob("*.txt")) == ["a.txt", "b.txt"]
     assert unpack_upload("faces.zip", zip_of(GOOD), tmp_path) == first
+
+
+# --- audio ------------------------------------------------------------------------------------------------------------
+
+
+def wav(samples: np.ndarray, rate: int = 16_000, subtype: str = "FLOAT") -> bytes:
+    import io
+
+    import soundfile as sf
+
+    buf = io.BytesIO()
+    sf.write(buf, samples, rate, subtype=subtype, format="WAV")
+    return buf.getvalue()
+
+
+def speechlike(seconds: float = 2.0) -> np.ndarray:
+    t = np.arange(int(16_000 * seconds)) / 16_000
+    return (0.2 * np.sin(2 * np.pi * 180 * t) * (np.sin(2 * np.pi * 3 * t) > 0)).astype(np.float32)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_audio_with_samples_that_are_not_numbers_is_refused_everywhere(tmp_path, bad):
+    from emodash.io.audio import check_speech, decode_audio
+
+    signal = speechlike()
+    signal[1000:1010] = bad
+    with pytest.raises(InputError, match="not numbers"):
+        decode_audio(wav(signal), "nan.wav")
+    with pytest.raises(InputError, match="not numbers"):
+        check_speech(signal)
+    (tmp_path / "nan.wav").write_bytes(wav(signal))
+    (tmp_path / "ok.wav").write_bytes(wav(speechlike(), subtype="PCM_16"))
+    r = subprocess.run([sys.executable, "-m", "emodash", "predict", "speech", "nan.wav", "ok.wav", "--json"],
+                       capture_output=True, text=True, timeout=300, cwd=tmp_path)  # fmt: skip
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert (
+        r.returncode == 1 and "Traceback" not in r.stderr and "not numbers" in lines[0]["error"] and lines[1]["label"]
+    )
+
+
+def test_the_live_voice_stream_skips_a_chunk_that_is_not_numbers_and_goes_on():
+    from emodash.modalities.speech.stream import VoiceStream
+
+    class Model:
+        calls = 0
+
+        def predict(self, window):
+            from emodash.io.audio import check_speech
+
+            check_speech(window)
+            Model.calls += 1
+            return "scored"
+
+    stream = VoiceStream(Model(), window_s=1.0, hop_s=0.5)
+    bad = speechlike(0.5)
+    bad[::7] = np.nan
+    readings = [
+        stream.push(chunk) for chunk in (speechlike(0.5), bad, speechlike(0.5), speechlike(0.5), speechlike(0.5))
+    ]
+    assert [r.voiced for r in readings if r is not None][-1] and Model.calls >= 1  # the stream went on
+
+
+def test_a_feature_table_without_sessions_or_windows_compares_and_exports(tmp_path):
+    from emodash.cli import main
+
+    rng = np.random.default_rng(1)
+    rows = ["f1,f2,label"] + [
+        f"{rng.normal(i % 2):.3f},{rng.normal():.3f},{['calm', 'happy'][i % 2]}" for i in range(60)
+    ]
+    (tmp_path / "features.csv").write_text("\n".join(rows) + "\n")
+    data = str(tmp_path / "features.csv")
+    assert main(["compare", "--data", data, "--models", "svm,dt", "--json"]) == 0
+    assert main(["export", "--data", data, "--model", "dt", "--out", str(tmp_path / "dt.c"), "--no-check"]) == 0
+
+
+def test_the_live_callbacks_skip_a_bad_frame_or_chunk_count_it_and_go_on(astronaut_bgr):
+    from fractions import Fraction
+
+    import av
+
+    from emodash.core.taxonomy import FER2013
+    from emodash.dashboard.video import face_frame_callback
+    from emodash.dashboard.voice import voice_frame_callback
+    from emodash.modalities.speech.stream import VoiceStream
+    from emodash.serving.timeline import ScoreTimeline
+
+    class Flaky:
+        classifier = None
+
+        def __init__(self):
+            self.calls = 0
+
+        def analyze(self, image):
+            self.calls += 1
+            if self.calls == 2:
+                raise RuntimeError("a detector hiccup")
+            return []
+
+    timeline = ScoreTimeline(FER2013)
+    callback = face_frame_callback(Flaky(), timeline)
+    frame = av.VideoFrame.from_ndarray(astronaut_bgr, format="bgr24")
+    before = astronaut_bgr.copy()
+    outs = [callback(frame) for _ in range(3)]
+    assert len(outs) == 3 and timeline.skipped == 1
+    assert np.array_equal(frame.to_ndarray(format="bgr24"), before)  # the incoming frame is never drawn on
+
+    stream = VoiceStream(model=None)
+    voice = voice_frame_callback(stream)
+    good = av.AudioFrame.from_ndarray(np.zeros((1, 960), np.int16), format="s16", layout="mono")
+    good.sample_rate, good.pts, good.time_base = 48_000, 0, Fraction(1, 48_000)
+    stream.push_audio = lambda *a: (_ for _ in ()).throw(ValueError("bad chunk"))
+    voice(good)
+    voice(good)
+    assert stream.skipped == 2

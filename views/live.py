@@ -57,7 +57,8 @@ def live_panel() -> None:
         )
     else:
         st.markdown("No face in view.")
-    st.caption(f"{stats['fps']:.0f} frames/s analysed · {stats['ms_per_frame']:.1f} ms per frame")
+    skipped = f" · {timeline.skipped} unreadable frames skipped" if timeline.skipped else ""
+    st.caption(f"{stats['fps']:.0f} frames/s analysed · {stats['ms_per_frame']:.1f} ms per frame{skipped}")
     st.plotly_chart(plots.score_timeline(timeline.frame(), timeline.label_set, timeline.window_s), key="timeline")
 
 

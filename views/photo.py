@@ -32,7 +32,7 @@ if upload is not None:
         faces = face_pipeline().analyze(image)
     left, right = st.columns([3, 2])
     with left:
-        shown = image if aligned else draw_faces(image.copy(), faces)
+        shown = image if aligned else draw_faces(image, faces)
         st.image(shown[..., ::-1], caption=f"{len(faces)} face(s) found", width="stretch")
     with right:
         if not faces:

@@ -150,11 +150,7 @@ with right:
         if val != shown:
             session.set(s, feature, *val)
     st.plotly_chart(plots.overlap_heatmap(rg.overlap_matrix(session.ranges, feature), feature))
-st.plotly_chart(
-    plots.time_course(
-        values, labs, ds.groups["window_number"].to_numpy()[train_kept], session.ranges, feature, ds.label_set
-    )
-)
+st.plotly_chart(plots.time_course(values, labs, session.positions[train_kept], session.ranges, feature, ds.label_set))
 
 # --- overlaps --------------------------------------------------------------------------------------------------
 current = session.current(features)

@@ -93,6 +93,8 @@ with stream:
             caption += " · " + (
                 "adapted to your voice" if stats.ready else f"adapting: {stats.count}/{stats.min_count} windows heard"
             )
+        if voice.skipped:
+            caption += f" · {voice.skipped} unreadable chunks skipped"
         st.caption(caption)
         voiced = [r for r in readings if r.voiced]
         if voiced:

@@ -19,8 +19,12 @@ def face_frame_callback(
     `on_scores` (e.g. `Fusion.update`) gets the largest face. Frames stay in memory: nothing is written to disk."""
 
     def callback(frame: av.VideoFrame) -> av.VideoFrame:
-        image = frame.to_ndarray(format="bgr24")
-        faces = pipeline.analyze(image)
+        try:
+            image = frame.to_ndarray(format="bgr24")
+            faces = pipeline.analyze(image)
+        except Exception:  # a frame that cannot be analysed is skipped and counted; the stream goes on
+            timeline.skip()
+            return frame
         timeline.add(faces)
         main = largest_face(faces)
         if main is not None and on_scores is not None:

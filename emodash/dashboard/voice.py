@@ -41,7 +41,10 @@ def voice_frame_callback(stream: VoiceStream) -> Callable[[av.AudioFrame], av.Au
     """
 
     def callback(frame: av.AudioFrame) -> av.AudioFrame:
-        stream.push_audio(*frame_to_mono(frame))
+        try:
+            stream.push_audio(*frame_to_mono(frame))
+        except Exception:  # a chunk that cannot be read is skipped and counted; the stream goes on
+            stream.skipped += 1
         return silent_copy(frame)
 
     return callback

@@ -19,6 +19,10 @@ SILENCE_DB = -65.0
 #: Speech rises and falls between syllables; a clip whose frame levels vary less than this (dB) is a steady sound.
 MIN_DYNAMICS_DB = 6.0
 FORMATS = ("wav", "flac", "ogg", "mp3")
+#: Larger files are refused before they are read (two minutes of 8-channel 192 kHz float WAV is about 700 MB).
+MAX_BYTES = 256 * 1024 * 1024
+MAX_CHANNELS = 8
+RATES = (4_000, 384_000)
 
 
 def decode_audio(data: bytes, name: str = "audio") -> np.ndarray:
@@ -28,10 +32,17 @@ def decode_audio(data: bytes, name: str = "audio") -> np.ndarray:
 
     if not data:
         raise InputError(f"{name}: the file is empty")
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{name}: the file is too large ({len(data) / 2**20:.0f} MB; the limit is {MAX_BYTES >> 20})")
     try:
         info = sf.info(io.BytesIO(data))
     except (sf.LibsndfileError, RuntimeError, TypeError):
         raise InputError(f"{name}: not audio that can be read (expected {', '.join(FORMATS)})") from None
+    if not 1 <= info.channels <= MAX_CHANNELS or not RATES[0] <= info.samplerate <= RATES[1]:
+        raise InputError(
+            f"{name}: {info.channels} channels at {info.samplerate} Hz is not audio emodash reads "
+            f"(1-{MAX_CHANNELS} channels, {RATES[0] // 1000}-{RATES[1] // 1000} kHz)"
+        )
     if info.frames > 0 and info.duration > MAX_SECONDS:
         raise InputError(
             f"{name}: the recording is {info.duration / 60:.1f} minutes long; the limit is "
@@ -41,6 +52,8 @@ def decode_audio(data: bytes, name: str = "audio") -> np.ndarray:
         samples, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError):
         raise InputError(f"{name}: the audio is corrupt or truncated") from None
+    if not np.isfinite(samples).all():
+        raise InputError(f"{name}: the audio holds samples that are not numbers (NaN or infinite): corrupt")
     mono = samples.mean(axis=1)
     if rate != SAMPLE_RATE and mono.size:
         mono = soxr.resample(mono, rate, SAMPLE_RATE).astype(np.float32)
@@ -52,6 +65,9 @@ def read_audio(path: str | Path) -> np.ndarray:
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: no such file")
+    size = p.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(f"{p}: the file is too large ({size / 2**20:.0f} MB; the limit is {MAX_BYTES >> 20})")
     return decode_audio(p.read_bytes(), str(p))
 
 
@@ -63,7 +79,9 @@ def frame_levels(signal: np.ndarray, frame: int = 400) -> np.ndarray:
 
 
 def check_speech(signal: np.ndarray, name: str = "audio") -> np.ndarray:
-    """The signal itself if it can be scored, else an `InputError`: too short, too long, or silent."""
+    """The signal itself if it can be scored, else an `InputError`: not numbers, too short, too long, or silent."""
+    if not np.isfinite(signal).all():
+        raise InputError(f"{name}: the audio holds samples that are not numbers (NaN or infinite)")
     seconds = signal.size / SAMPLE_RATE
     if seconds < MIN_SECONDS:
         raise InputError(f"{name}: {seconds:.2f} s of audio is too short; speak for at least {MIN_SECONDS} s")

@@ -31,6 +31,12 @@ class ScoreTimeline:
         self._lock = threading.Lock()
         self._rows: deque[tuple[float, np.ndarray | None, int, float]] = deque()
         self._last: list[Scores] = []
+        self.skipped = 0
+
+    def skip(self) -> None:
+        """Count a frame that could not be analysed (the live callback skips it and goes on)."""
+        with self._lock:
+            self.skipped += 1
 
     def add(self, faces: Sequence[Scores], now: float | None = None) -> None:
         now = time.monotonic() if now is None else now

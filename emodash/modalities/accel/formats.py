@@ -34,6 +34,7 @@ QUIROZ_EMOTIONS = {-1: "sad", 0: "neutral", 1: "happy"}
 QUIROZ_CONDITIONS = {"mo": "movie", "mu": "music", "mw": "movie+walk"}
 QUIROZ_RATE = 25.0
 
+SEED_FORMAT = "the seed's feature xlsx (long, pivoted)"
 TIME_COLUMNS = ("t", "time", "time_s", "seconds", "timestamp")
 LABEL_COLUMNS = ("label", "state", "emotion", "class", "condition")
 GROUP_COLUMNS = ("participant", "subject", "user", "person", "session")
@@ -87,7 +88,7 @@ def read_wolfeiq(path: str | Path | io.BytesIO, name: object = None) -> Dataset:
         label_set=PHONE_ACCEL,
         groups=pd.DataFrame({"session": wide["condition"], "window_number": wide["window_number"]}),
         source=str(path if name is None else name),
-        format="the seed's feature xlsx (long, pivoted)",
+        format=SEED_FORMAT,
         meta={
             "kind": "features",
             "sample_rate": 50.0,

@@ -17,6 +17,7 @@ from emodash.core.errors import InputError
 from emodash.modalities.accel import ranges as rg
 from emodash.modalities.accel import studio
 from emodash.modalities.accel.features import SEED_FEATURES
+from emodash.research import splits
 
 
 class RangeSession:
@@ -32,6 +33,9 @@ class RangeSession:
         self.states = [s for s in ds.label_set.names if (self.y == s).any()]
         self.default_features = [f for f in SEED_FEATURES if f in self.X.columns] or list(self.X.columns)
         self.ranges = rg.suggest(self.X.iloc[self.tune.train], self.y[self.tune.train], q, self.states)
+        order = splits.time_columns(ds.groups)
+        #: each window's place in its recording (its row number where the data has no time order)
+        self.positions = order["position"].to_numpy() if len(order.columns) else np.arange(len(ds))
         self.removed: set[int] = set()
         self.generation = 0
         self.last_box: object = None

@@ -17,10 +17,9 @@ from emodash.research.splits import Split, random_split
 
 
 def temporal_split(groups: pd.DataFrame, test_frac: float = 0.2, gap: int = 1) -> Split:
-    """The last `test_frac` of each session's windows (by window_number) are test; the `gap` windows just before
+    """The last `test_frac` of each recording's windows (by position) are test; the `gap` windows just before
     them are left out, so that overlapping windows never straddle the split (`splits.holdout_fold`)."""
-    order = pd.DataFrame({"recording": groups["session"].to_numpy(), "position": groups["window_number"].to_numpy()})
-    train, test = splits.holdout_fold(order, test_frac, gap)
+    train, test = splits.holdout_fold(groups, test_frac, gap)
     return Split(train, test, f"temporal (last {test_frac:.0%} of each recording, gap {gap})")
 
 
@@ -38,7 +37,10 @@ def default_split(ds: Dataset, test_frac: float = 0.2) -> Split:
     kind, _ = splits.default_split(ds.groups)
     if kind == "grouped":
         return participant_split(ds.groups, ds.labels, max(test_frac, 0.25))
-    return temporal_split(ds.groups, test_frac, int(ds.meta.get("gap_windows", 1)))
+    if kind == "temporal":
+        return temporal_split(ds.groups, test_frac, int(ds.meta.get("gap_windows", 1)))
+    split = random_split(len(ds), test_frac, seed=0)
+    return Split(split.train, split.test, split.kind + ": the windows carry no time order nor people to split by")
 
 
 def validation_split(ds: Dataset, split: Split, test_frac: float = 0.2) -> Split:

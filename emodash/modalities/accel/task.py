@@ -21,12 +21,13 @@ def accel_task(ds: Dataset) -> Task:
     from sklearn.impute import SimpleImputer
 
     from emodash.modalities.accel.features import window_table, xyz
+    from emodash.modalities.accel.formats import SEED_FORMAT
     from emodash.modalities.accel.studio import random_split
     from emodash.modalities.emg.features import ChannelStandardizer
 
     windows = window_table(ds)
     X = windows.table.to_numpy(dtype=float)
-    groups = windows.groups.assign(recording=windows.groups["session"], position=windows.groups["window_number"])
+    groups = windows.groups
     inputs: dict[str, Callable[[], Any]] = {VECTOR: lambda: X}
     steps: dict[str, Callable[[], list]] = {
         VECTOR: lambda: [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
@@ -44,7 +45,7 @@ def accel_task(ds: Dataset) -> Task:
         inputs[SIGNAL] = signals
         steps[SIGNAL] = lambda: [("scale", ChannelStandardizer())]
     published = None
-    if ds.meta.get("kind") == "features" and not ds.synthetic:
+    if ds.format == SEED_FORMAT and not ds.synthetic:
         split = random_split(len(ds))
         published = (split.train, split.test)
     return Task(

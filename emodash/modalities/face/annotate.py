@@ -12,7 +12,8 @@ from emodash.core.taxonomy import hex_to_rgb
 
 
 def draw_faces(frame: np.ndarray, faces: Sequence[Scores]) -> np.ndarray:
-    """Draw every face's box and 'label probability' on a BGR frame, in place, and return it."""
+    """A copy of a BGR frame with every face's box and 'label probability' drawn on it (the frame is untouched)."""
+    frame = frame.copy()
     thickness = max(2, frame.shape[1] // 320)
     for face in faces:
         if face.box is None:

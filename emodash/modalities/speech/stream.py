@@ -72,6 +72,8 @@ class VoiceStream:
         self._busy_s = 0.0
         self._audio_s = 0.0
         self._resamplers: dict[int, object] = {}
+        #: chunks the live callback could not read and skipped
+        self.skipped = 0
 
     def push(self, samples: np.ndarray, now: float | None = None) -> VoiceReading | None:
         """Add mono 16-kHz samples; returns the reading when a hop completed."""
