@@ -39,4 +39,9 @@ with st.sidebar:
     st.caption(f"Data root (`EMODASH_DATA`): `{root}`" + ("" if root.is_dir() else " (not found)"))
     st.caption(":material/lock: Live frames, audio and typed text are processed in memory and never saved.")
 
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+except Exception as exc:  # the one boundary of every page (st.stop and reruns are not Exceptions: they pass)
+    from emodash.dashboard import errors
+
+    errors.show(exc)

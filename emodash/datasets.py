@@ -78,6 +78,10 @@ def open_path(path: str | Path, modality: str | None = None) -> Dataset:
     kinds = [modalities.get(modality)] if modality else modalities.MODALITIES
     errors = []
     for kind in kinds:
+        if p.is_file() and p.stat().st_size > kind.max_file_mb * 2**20:
+            errors.append(f"{kind.name}: {p} is {p.stat().st_size / 2**20:,.0f} MB; {kind.title.lower()} files are "
+                          f"read whole, up to {kind.max_file_mb} MB: split it or use a subset")  # fmt: skip
+            continue
         try:
             return kind.call("reader", p)
         except InputError as exc:

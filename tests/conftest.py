@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from emodash.core import settings
+
+# Unexpected errors raise in tests (the pages' and the CLI's boundaries turn them into messages for users; a test
+# must see them); tests of the boundaries themselves unset it.
+os.environ.setdefault("EMODASH_DEBUG", "1")
 
 
 def data_path(*parts: str) -> Path:

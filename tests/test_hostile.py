@@ -4,6 +4,7 @@ else, writes nothing outside its own folder, and stays under a memory bound wher
 from __future__ import annotations
 
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -323,3 +324,83 @@ def test_the_live_callbacks_skip_a_bad_frame_or_chunk_count_it_and_go_on(astrona
     voice(good)
     voice(good)
     assert stream.skipped == 2
+
+
+# --- wrong or silent answers ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["😀😀😀", "مرحبا كيف حالك", "\x00\x01binary\x02", "zzzqx qqxv"])
+def test_text_with_no_word_the_model_knows_is_not_given_a_label(text_model, text):
+    with pytest.raises(InputError, match="no word the model knows"):
+        text_model.predict(text)
+
+
+@pytest.mark.parametrize("lo, hi, says", [("NaN", "1", "finite"), ("Infinity", "1", "finite"), ("2", "1", "above")])
+def test_ranges_files_with_impossible_ranges_are_refused(tmp_path, lo, hi, says):
+    from emodash.modalities.accel.ranges import Ranges
+
+    ranges = f'{{"calm": {{"f": [{lo}, {hi}]}}}}'
+    text = f'{{"format": "emodash-ranges/1", "states": ["calm"], "features": ["f"], "ranges": {ranges}}}'
+    with pytest.raises(InputError, match=says):
+        Ranges.from_json(text, "r.json")
+
+
+def test_an_encrypted_or_old_workbook_says_so_not_install_xlrd(tmp_path):
+    from emodash.datasets import open_path
+
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000)  # an OLE2 container: an encrypted .xlsx or an old .xls
+    (tmp_path / "locked.xlsx").write_bytes(ole)
+    with pytest.raises(InputError, match="encrypted") as info:
+        open_path(tmp_path / "locked.xlsx", "accel")
+    assert "xlrd" not in str(info.value)
+
+
+def test_a_huge_text_file_is_refused_before_it_is_read(tmp_path):
+    from emodash.datasets import open_path
+
+    big = tmp_path / "big.txt"
+    with big.open("wb") as f:
+        f.truncate(65 * 2**20)  # sparse: 65 MB on paper, nothing on disk
+    args = ["data", "describe", str(big), "--modality", "text"]
+    code = f"from emodash.cli import main; import sys; sys.exit(main({args!r}))"
+    r, peak = run_python(code, tmp_path)
+    assert r.returncode == 2 and "read whole, up to 64 MB" in r.stderr and peak < PEAK_MB, (r.stderr, peak)
+    with pytest.raises(InputError, match="up to 64 MB"):
+        open_path(big, "text")
+
+
+# --- the boundaries ------------------------------------------------------------------------------------------------
+
+
+def test_an_unexpected_error_on_a_page_is_a_message_not_an_exception_box(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from emodash.dashboard.errors import UNEXPECTED
+    from emodash.plots import live
+
+    monkeypatch.delenv("EMODASH_DEBUG")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a figure could not be drawn")
+
+    monkeypatch.setattr(live, "colour_swatch_html", broken)
+    at = AppTest.from_file("app.py", default_timeout=120)
+    at.run()
+    at.switch_page("views/text.py")
+    at.run()
+    assert not at.exception and UNEXPECTED in at.error[0].value and "RuntimeError" in at.error[0].value
+
+
+def test_an_unexpected_error_in_the_cli_is_one_line_per_input_and_the_others_run():
+    code = (
+        "import sys\nfrom emodash.modalities.text import model as m\norig = m.TextEmotionModel.predict\n"
+        "def flaky(self, text):\n    if 'boom' in text: raise RuntimeError('kaboom')\n    return orig(self, text)\n"
+        "m.TextEmotionModel.predict = flaky\nfrom emodash.cli import main\n"
+        "sys.exit(main(['predict', 'text', '-', '--json']))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "EMODASH_DEBUG"}
+    r = subprocess.run([sys.executable, "-c", code], input="i am happy\nboom\ni am sad\n", capture_output=True,
+                       text=True, timeout=120, env=env)  # fmt: skip
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert lines[0]["label"] and "unexpected RuntimeError" in lines[1]["error"] and lines[2]["label"]

@@ -6,6 +6,7 @@ Each command family lives in its own module with a `register(subparsers)` that a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from emodash.cli import accel, compare, data, predict, train
@@ -23,8 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; a user error (bad file or value, a path that cannot be read or written, a bad setting) is one
-    `emodash: error:` line and exit code 2."""
+    """Run one command; a user error (bad file or value, a path that cannot be read or written, a bad setting, a
+    missing optional part) is one `emodash: error:` line and exit code 2, and so is anything unexpected."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
@@ -36,4 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except OSError as exc:  # a file that cannot be read or written: missing, a folder, no permission, disk full
         print(f"emodash: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # the boundary: one line, never a traceback (EMODASH_DEBUG=1 shows it)
+        if os.environ.get("EMODASH_DEBUG"):
+            raise
+        print(f"emodash: error: unexpected {type(exc).__name__} ({str(exc)[:300]}); please report it", file=sys.stderr)
         return 2

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Iterable, Iterator
 
-from emodash.cli.common import emit, top
+from emodash.cli.common import each_input, emit, top
 from emodash.core.errors import InputError
 from emodash.serving import registry
 
@@ -14,27 +14,23 @@ from emodash.serving import registry
 def predict_face(images: list[str], aligned: bool, as_json: bool, detector: str | None) -> int:
     from emodash.io.images import read_image
 
-    failed = 0
     if aligned:
         classifier = registry.load_predictor("face")
     else:
         pipeline = registry.load_face_pipeline(detector)
-    for path in images:
-        try:
-            frame = read_image(path)
-            if aligned:
-                s = classifier.predict(frame)
-                h, w = frame.shape[:2]
-                faces = [{"box": [0, 0, w, h], **s.to_json()}]
-            else:
-                faces = [s.to_json() for s in pipeline.analyze(frame)]
-        except InputError as exc:
-            failed += 1
-            emit({"input": path, "error": str(exc)}, as_json, f"error: {exc}")
-            continue
+
+    def score(path: str) -> tuple[dict, str]:
+        frame = read_image(path)
+        if aligned:
+            s = classifier.predict(frame)
+            h, w = frame.shape[:2]
+            faces = [{"box": [0, 0, w, h], **s.to_json()}]
+        else:
+            faces = [s.to_json() for s in pipeline.analyze(frame)]
         lines = [f"  face {i + 1} at {tuple(f['box'])}: {top(f['scores'])}" for i, f in enumerate(faces)]
-        emit({"input": path, "faces": faces}, as_json, "\n".join([f"{path}: {len(faces)} face(s)", *lines]))
-    return 1 if failed else 0
+        return {"input": path, "faces": faces}, "\n".join([f"{path}: {len(faces)} face(s)", *lines])
+
+    return each_input(images, score, as_json)
 
 
 def texts_from(args: list[str]) -> Iterator[str]:
@@ -50,37 +46,28 @@ def predict_text(texts: Iterable[str], as_json: bool) -> int:
     from emodash.modalities.text.model import check_text
 
     model = registry.load_predictor("text")
-    failed = 0
-    for text in texts:
-        try:
-            s = model.predict(check_text(text))
-        except InputError as exc:
-            failed += 1
-            emit({"input": text, "error": str(exc)}, as_json, f"error: {exc}")
-            continue
+
+    def score(text: str) -> tuple[dict, str]:
+        s = model.predict(check_text(text))
         words = ", ".join(t for t, w in sorted(set(s.evidence), key=lambda e: -e[1])[:3] if w > 0)
-        emit(
-            {"input": text, **s.to_json()},
-            as_json,
-            f"{s.label} {s.confidence:.2f}  ({top(s.as_dict)}; words: {words or '-'})  {text}",
-        )
-    return 1 if failed else 0
+        return {
+            "input": text,
+            **s.to_json(),
+        }, f"{s.label} {s.confidence:.2f}  ({top(s.as_dict)}; words: {words or '-'})  {text}"
+
+    return each_input(texts, score, as_json)
 
 
 def predict_speech(files: list[str], as_json: bool) -> int:
     from emodash.io.audio import check_speech, read_audio
 
     model = registry.load_predictor("speech")
-    failed = 0
-    for path in files:
-        try:
-            s = model.predict(check_speech(read_audio(path), path))
-        except InputError as exc:
-            failed += 1
-            emit({"input": path, "error": str(exc)}, as_json, f"error: {exc}")
-            continue
-        emit({"input": path, **s.to_json()}, as_json, f"{path}: {s.label} {s.confidence:.2f}  ({top(s.as_dict)})")
-    return 1 if failed else 0
+
+    def score(path: str) -> tuple[dict, str]:
+        s = model.predict(check_speech(read_audio(path), path))
+        return {"input": path, **s.to_json()}, f"{path}: {s.label} {s.confidence:.2f}  ({top(s.as_dict)})"
+
+    return each_input(files, score, as_json)
 
 
 def listen(seconds: float, as_json: bool, adapt: bool) -> int:

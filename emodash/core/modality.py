@@ -101,7 +101,8 @@ class Modality:
     model comparison ("" when it has none), `section(ds) -> dict` draws it on the Datasets page ("" when it has a
     page of its own, `page`). `noun` names it in a sentence (fusion's flags); `live`, `formats` and `research` fill
     the Home page's table. `upload` describes a single file its reader takes (offered where a page takes one file);
-    `subsample` is the comparison's default stratified subsample where per-sample features are slow (0: none)."""
+    `subsample` is the comparison's default stratified subsample where per-sample features are slow (0: none);
+    `max_file_mb` bounds a single file a user opens (read whole, it takes several times its size in memory)."""
 
     name: str
     title: str
@@ -117,6 +118,7 @@ class Modality:
     page: str = ""
     upload: str = ""
     subsample: int = 0
+    max_file_mb: int = 320
     datasets: tuple[DatasetInfo, ...] = ()
     models: tuple[ModelInfo, ...] = ()
 

@@ -73,7 +73,7 @@ MODALITIES: tuple[Modality, ...] = (
         reader=_at("text", "formats:read"), demo=_at("text", "formats:demo"), describe=_at("text", "eda:describe"),
         task=_at("text", "task:text_task"), section=_section("text"),
         live="typed text", formats="dair-ai `text;label`, CSV", research="EDA, comparison (TF-IDF)",
-        upload="text file (text;label lines) or CSV with text and label columns",
+        upload="text file (text;label lines) or CSV with text and label columns", max_file_mb=64,
         datasets=(
             DatasetInfo("dairai-train", "text", "dair-ai emotion, train", _at("text", "formats:read_semicolon_text"),
                         "text_dairai/train.txt", "16,000 English texts"),

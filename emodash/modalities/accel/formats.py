@@ -16,6 +16,7 @@ import pandas as pd
 from emodash.core.dataset import Dataset
 from emodash.core.errors import InputError
 from emodash.core.taxonomy import PHONE_ACCEL, QUIROZ, label_set_for
+from emodash.io import tables
 from emodash.modalities.accel.features import AXES, SEED_FEATURES
 
 WOLFEIQ_FEATURES = (
@@ -178,10 +179,8 @@ def _check_numeric(df: pd.DataFrame, columns: tuple[str, ...] | list[str], where
 
 
 def _read_excel(path: Path | io.BytesIO, name: object = None) -> dict[str, pd.DataFrame]:
-    try:
-        return pd.read_excel(path, sheet_name=None)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise InputError(f"{name or path}: not a readable xlsx file ({exc})") from None
+    data = path.getvalue() if isinstance(path, io.BytesIO) else Path(path).read_bytes()
+    return tables.workbook(data, str(name or path))
 
 
 def _read_csv(data: bytes, name: str) -> pd.DataFrame:

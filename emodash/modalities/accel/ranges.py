@@ -92,6 +92,11 @@ class Ranges:
                     lo[i, j], hi[i, j] = (float(v) for v in d["ranges"][s][f])
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"{name}: each state needs [lo, hi] for each feature ({exc!r})") from None
+        if not (np.isfinite(lo).all() and np.isfinite(hi).all()):
+            raise InputError(f"{name}: every range must be two finite numbers (found NaN or infinity)")
+        if (lo > hi).any():
+            i, j = np.argwhere(lo > hi)[0]
+            raise InputError(f"{name}: the range of {features[j]} for {states[i]} starts above its end")
         return cls(states, features, lo, hi, dict(d.get("meta") or {}))
 
     @classmethod

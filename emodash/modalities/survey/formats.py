@@ -21,6 +21,7 @@ import pandas as pd
 from emodash.core.dataset import Dataset
 from emodash.core.errors import InputError
 from emodash.core.taxonomy import SURVEY, Label, LabelSet
+from emodash.io import tables
 
 EMOTIONS: tuple[str, ...] = SURVEY.names
 POSITIVE: tuple[str, ...] = EMOTIONS[:9]
@@ -79,15 +80,13 @@ def _parse(data: bytes, name: str) -> pd.DataFrame:
     if not data:
         raise InputError(f"{name}: the file is empty (expected a header line {', '.join(COLUMNS[:4])}, ...)")
     if lower.endswith(".xlsx"):
-        try:
-            return pd.read_excel(io.BytesIO(data), dtype=str)
-        except Exception as exc:  # openpyxl raises many kinds on a broken workbook
-            raise InputError(f"{name}: not a readable Excel workbook ({exc})") from None
+        return next(iter(tables.workbook(data, name, dtype=str).values()))
+    if lower.endswith(".gz"):
+        data = tables.gunzip(data, name)
     try:
         with warnings.catch_warnings():  # pandas only warns when rows are longer than the header; refuse instead
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            compression = "gzip" if lower.endswith(".gz") else None
-            return pd.read_csv(io.BytesIO(data), dtype=str, index_col=False, compression=compression)
+            return pd.read_csv(io.BytesIO(data), dtype=str, index_col=False)
     except pd.errors.ParserWarning:
         raise InputError(f"{name}: not a well-formed comma-separated table (rows with more fields than the header)")
     except pd.errors.EmptyDataError:

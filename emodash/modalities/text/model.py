@@ -56,7 +56,12 @@ class TextEmotionModel(ProbabilityPredictor):
         self._tokenize = self.vectorizer.build_analyzer()
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """Class probabilities; InputError for a text with no word the model knows (it would get the prior)."""
         x = self.vectorizer.transform([check_text(t) for t in texts])
+        unknown = np.flatnonzero(np.diff(x.indptr) == 0)
+        if len(unknown):
+            where = f"text {unknown[0] + 1}: " if len(texts) > 1 else ""
+            raise InputError(f"{where}no word the model knows (it reads English words): nothing to score")
         return _softmax(np.asarray(x @ self.coef.T) + self.intercept)
 
     def evidence(self, text: str, label_index: int) -> tuple[tuple[str, float], ...]:
