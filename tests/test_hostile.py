@@ -404,3 +404,48 @@ def test_an_unexpected_error_in_the_cli_is_one_line_per_input_and_the_others_run
     lines = [json.loads(x) for x in r.stdout.splitlines()]
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert lines[0]["label"] and "unexpected RuntimeError" in lines[1]["error"] and lines[2]["label"]
+
+
+# --- privacy ----------------------------------------------------------------------------------------------------------
+
+
+def test_live_frames_audio_and_text_leave_nothing_on_disk(tmp_path, astronaut_bgr):
+    """Faces, voice and typed text through the live paths, in a process whose home, temporary folder and working
+    folder are empty folders we watch: none of them holds a file afterwards."""
+    home, tmp, work = tmp_path / "home", tmp_path / "tmp", tmp_path / "work"
+    for folder in (home, tmp, work):
+        folder.mkdir()
+    np.save(tmp_path / "frame.npy", astronaut_bgr)
+    before = set(tmp_path.rglob("*"))
+    code = f"""
+import numpy as np, av
+from emodash.dashboard.video import face_frame_callback
+from emodash.dashboard.voice import voice_frame_callback
+from emodash.modalities.speech.stream import VoiceStream
+from emodash.serving import registry
+from emodash.serving.timeline import ScoreTimeline
+frame = np.load({str(tmp_path / "frame.npy")!r})
+pipeline = registry.load_face_pipeline("haar")
+timeline = ScoreTimeline(pipeline.classifier.label_set)
+cb = face_frame_callback(pipeline, timeline)
+for _ in range(20):
+    cb(av.VideoFrame.from_ndarray(frame, format="bgr24"))
+assert timeline.latest()
+t = np.arange(48_000 * 4) / 48_000
+voice = (0.2 * np.sin(2 * np.pi * 180 * t) * (np.sin(2 * np.pi * 3 * t) > 0) * 32767).astype(np.int16)
+stream = VoiceStream(registry.load_predictor("speech"))
+vcb = voice_frame_callback(stream)
+from fractions import Fraction
+for i in range(0, voice.size - 960, 960):
+    f = av.AudioFrame.from_ndarray(voice[None, i:i + 960], format="s16", layout="mono")
+    f.sample_rate, f.pts, f.time_base = 48_000, i, Fraction(1, 48_000)
+    vcb(f)
+assert stream.readings()
+registry.load_predictor("text").predict("my secret diary: i am so happy today")
+print("done")
+"""
+    env = {**os.environ, "HOME": str(home), "TMPDIR": str(tmp), "XDG_CACHE_HOME": str(home / ".cache")}
+    r = subprocess.run([sys.executable, "-c", code], cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    assert "done" in r.stdout, r.stderr[-2000:]
+    written = [p for p in set(tmp_path.rglob("*")) - before if p.is_file()]
+    assert not written, written
