@@ -449,3 +449,28 @@ print("done")
     assert "done" in r.stdout, r.stderr[-2000:]
     written = [p for p in set(tmp_path.rglob("*")) - before if p.is_file()]
     assert not written, written
+
+
+def test_a_gzip_bomb_survey_is_refused_under_the_memory_bound(tmp_path):
+    import gzip
+
+    with gzip.open(tmp_path / "survey.csv.gz", "wb", compresslevel=9) as f:
+        f.write(b"id,Hours,Day\n")
+        for _ in range(400):
+            f.write(bytes(1 << 20))
+    code = (
+        "from emodash.datasets import open_path\nfrom emodash.core.errors import InputError\n"
+        "try:\n    open_path('survey.csv.gz', 'survey')\nexcept InputError as e:\n    print(e)"
+    )
+    r, peak = run_python(code, tmp_path)
+    assert "decompresses to over" in r.stdout and peak < PEAK_MB, (r.stdout, r.stderr[-500:], peak)
+
+
+def test_a_tiff_whose_header_declares_a_huge_image_is_refused():
+    from emodash.io.images import decode_image
+
+    header = b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", 3)
+    entries = [(256, 4, 1, 100_000), (257, 4, 1, 100_000), (258, 3, 1, 8)]  # width, height, bits per sample
+    tiff = header + b"".join(struct.pack("<HHII", *e) for e in entries) + struct.pack("<I", 0)
+    with pytest.raises(InputError, match="too large|not an image"):
+        decode_image(tiff, "huge.tif")

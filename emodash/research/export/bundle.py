@@ -3,6 +3,7 @@ export against Python on the held-out samples: the numbers the page's download b
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,7 +60,7 @@ def export_model(task: Task, model: str, fmt: str, seed: int = 0, check: bool = 
     truth = np.array([classes.index(v) for v in task.y[test]])
     py = np.array([classes.index(v) for v in est.predict(take(X, test))])
     accuracy = float((py == truth).mean())
-    stem = f"{task.name}-{model}"
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{task.name}-{model}").strip("._") or "model"  # a safe file name
     if fmt == "c":
         source = to_c(est, np.asarray(X).shape[1:], classes, f"{spec.title} on {task.name}")
         agreement = None
