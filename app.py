@@ -3,6 +3,7 @@
 import streamlit as st
 
 from emodash.core import settings
+from emodash.dashboard import cache
 from emodash.serving import registry
 
 st.set_page_config(page_title="emodash", page_icon=":material/mood:", layout="wide")
@@ -39,6 +40,7 @@ with st.sidebar:
     st.caption(f"Data root (`EMODASH_DATA`): `{root}`" + ("" if root.is_dir() else " (not found)"))
     st.caption(":material/lock: Live frames, audio and typed text are processed in memory and never saved.")
 
+cache.loading_slot()
 try:
     st.navigation(pages).run()
 except Exception as exc:  # the one boundary of every page (st.stop and reruns are not Exceptions: they pass)

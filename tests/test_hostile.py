@@ -38,9 +38,9 @@ def lying_chunk() -> bytes:
 
 def run_python(code: str, cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
     """Run `code` in a fresh interpreter; (the process, its peak memory in MB)."""
-    wrapped = (
-        f"import resource, sys\ntry:\n    exec({code!r})\nfinally:\n"
-        "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+    wrapped = (  # VmHWM: this process's own peak (ru_maxrss would count the forking parent's memory too)
+        f"import sys\ntry:\n    exec({code!r})\nfinally:\n    print('PEAK', next(line.split()[1] for line in "
+        "open('/proc/self/status') if line.startswith('VmHWM')), file=sys.stderr)"
     )
     r = subprocess.run([sys.executable, "-c", wrapped], capture_output=True, text=True, timeout=120, cwd=cwd)
     peak = [line for line in r.stderr.splitlines() if line.startswith("PEAK")]

@@ -19,18 +19,27 @@ T = TypeVar("T")
 _READY: set[str] = set()
 
 
+def loading_slot() -> None:
+    """Make this run's place for loading steps: one empty element at the top of every page (app.py calls it), so
+    that showing the steps on a first visit never shifts the page's other elements (a webcam component that moved
+    would restart)."""
+    st.session_state["_emodash_loading"] = st.empty()
+
+
 def _loaded(what: str, load: Callable[[], T], steps: Sequence[tuple[str, Callable[[], object]]] = ()) -> T:
     """`load()`; the first time in this process, with each step (and the load itself) shown as it runs."""
     if what in _READY:
         return load()
     todo = [*steps, (f"Loading the {what}", load)]
-    with st.status(f"Preparing the {what}…", expanded=True) as status:
+    slot = st.session_state.get("_emodash_loading") or st.empty()
+    with slot.container(), st.status(f"Preparing the {what}…", expanded=True) as status:
         bar = st.progress(0.0)
         for i, (label, step) in enumerate(todo):
             st.write(f"{i + 1}/{len(todo)} · {label}…")
             result = step()
             bar.progress((i + 1) / len(todo))
         status.update(label=f"The {what} is ready", state="complete", expanded=False)
+    slot.empty()
     _READY.add(what)
     return result
 

@@ -1,12 +1,18 @@
-"""Bytes -> tables, checked before they are parsed: workbooks (.xlsx, itself a zip: its members are checked like an
-upload's) and gzip streams (decompressed with a running byte count), each with one clear message when refused."""
+"""Bytes -> tables, one way for every reader: CSV (with the friendly messages for empty, non-UTF-8, ragged and
+wrongly separated files), column aliases and numeric checks, workbooks (.xlsx, itself a zip: its members are checked
+like an upload's) and gzip streams (decompressed with a running byte count)."""
 
 from __future__ import annotations
 
+import csv
 import io
+import warnings
 import zipfile
 import zlib
+from pathlib import Path
+from typing import Any, Sequence
 
+import numpy as np
 import pandas as pd
 
 from emodash.core.errors import InputError
@@ -53,3 +59,60 @@ def gunzip(data: bytes, name: str, limit: int = MAX_TABLE_BYTES) -> bytes:
     except zlib.error:
         raise InputError(f"{name}: not a readable gzip file (corrupt or truncated)") from None
     return b"".join(out)
+
+
+#: separators people use instead of commas, and how a message names them
+_SEPARATORS = ((";", "semicolons"), ("\t", "tabs"), ("|", "bars"))
+
+
+def read_csv(source: Path | bytes, name: str, expect: str = "", **read_csv: Any) -> pd.DataFrame:
+    """A comma-separated table from a file or its bytes, or one `InputError` that says what is wrong: no such file,
+    too large, empty, not UTF-8 text, rows longer than the header, not well-formed, another separator than commas,
+    or no rows under the header. `expect` (e.g. "columns text,label") ends the messages about the file's shape."""
+    hint = f" (expected {expect})" if expect else ""
+    if isinstance(source, Path):
+        if not source.is_file():
+            raise InputError(f"{name}: no such file")
+        if source.stat().st_size > MAX_TABLE_BYTES:
+            raise InputError(f"{name}: the file is over {MAX_TABLE_BYTES >> 20} MB; split it or use a subset")
+        source = source.read_bytes()
+    if not source.strip():
+        raise InputError(f"{name}: the file is empty{hint}")
+    try:
+        with warnings.catch_warnings():  # pandas only warns when rows are longer than the header; refuse instead
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.BytesIO(source), **read_csv)
+    except pd.errors.ParserWarning:
+        raise InputError(f"{name}: not a well-formed comma-separated table (rows with more fields than the header)")
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{name}: the file is empty{hint}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: not UTF-8 text{hint}: save it as UTF-8 CSV") from None
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        first = (str(exc).strip().splitlines() or ["unreadable"])[0]
+        raise InputError(f"{name}: not a well-formed comma-separated table ({first}){hint}") from None
+    if frame.shape[1] == 1:
+        head = str(frame.columns[0])
+        for sep, word in _SEPARATORS:
+            if sep in head:
+                raise InputError(f"{name}: columns are separated by {word}; expected a comma-separated CSV{hint}")
+    if frame.empty:
+        raise InputError(f"{name}: no rows under the header{hint}")
+    return frame
+
+
+def find_column(columns: Sequence[object], aliases: Sequence[str]) -> object | None:
+    """The first column whose name (trimmed, any case) is one of `aliases`, in the aliases' order."""
+    lower = {str(c).strip().lower(): c for c in columns}
+    return next((lower[a] for a in aliases if a in lower), None)
+
+
+def numeric(frame: pd.DataFrame, columns: Sequence[object], name: str) -> np.ndarray:
+    """`frame[columns]` as floats, or an `InputError` naming the first line (of the file) with a non-number."""
+    values = frame[list(columns)].apply(pd.to_numeric, errors="coerce")
+    bad = values.isna().to_numpy().any(axis=1)
+    if bad.any():
+        line = int(np.flatnonzero(bad)[0]) + 2  # 1-based, after the header
+        where = ", ".join(map(str, columns))
+        raise InputError(f"{name}: non-numeric or missing value in {where} (first at line {line})")
+    return values.to_numpy(dtype=np.float64)
