@@ -163,7 +163,7 @@ def test_feature_table_with_label_column():
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("x,y,z,label\n1,2,oops,calm\n", "'z' is not numeric"),
+        ("x,y,z,label\n1,2,oops,calm\n", "non-numeric value 'oops' in column z at line 2"),
         ("x,y,label\n1,2,calm\n", "axis column.*z.*missing"),
         ("x,y,z\n1,2,3\n", "no label column"),
         ("", "empty"),

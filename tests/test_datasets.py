@@ -131,12 +131,12 @@ def test_an_unreadable_image_is_counted_not_fatal(tmp_path):
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("", "not a readable CSV"),
+        ("", "the file is empty"),
         ("label,image\n1,0 0 0\n", r"missing column\(s\) \['emotion', 'pixels'\]"),
         ("emotion,pixels,Usage\nhappy,0 0,Training\n", "emotion must be 0-6; row 2 has 'happy'"),
         ("emotion,pixels,Usage\n3,0 1 2,Training\n", "row 2: expected 2304 grey values"),
         ("emotion,pixels,Usage\n3," + " ".join(["a"] * 2304) + ",Training\n", "row 2: pixels must be"),
-        ("emotion;pixels;Usage\n3;0;Training\n", "missing column"),
+        ("emotion;pixels;Usage\n3;0;Training\n", "separated by semicolons"),
     ],
 )
 def test_bad_fer_csv_files_name_their_problem(tmp_path, content, message):
@@ -173,7 +173,7 @@ def test_text_csv_and_semicolon_files(tmp_path):
         ("t.txt", "i am happy,joy\nsad day,sadness\n", "comma- or tab-separated"),
         ("t.txt", "fine;\n", "not `text;label`"),
         ("t.csv", "", "empty"),
-        ("t.csv", "sentence;label\nhi;joy\n", "`;`-separated"),
+        ("t.csv", "sentence;label\nhi;joy\n", "separated by semicolons"),
         ("t.csv", "words,tag\nhi,joy\n", "needs a text column"),
         ("t.csv", "text,label\nhi,\n", "no label"),
     ],

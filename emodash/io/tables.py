@@ -107,12 +107,23 @@ def find_column(columns: Sequence[object], aliases: Sequence[str]) -> object | N
     return next((lower[a] for a in aliases if a in lower), None)
 
 
-def numeric(frame: pd.DataFrame, columns: Sequence[object], name: str) -> np.ndarray:
-    """`frame[columns]` as floats, or an `InputError` naming the first line (of the file) with a non-number."""
-    values = frame[list(columns)].apply(pd.to_numeric, errors="coerce")
-    bad = values.isna().to_numpy().any(axis=1)
+def numeric(frame: pd.DataFrame, columns: Sequence[object], name: str, allow_missing: bool = False) -> np.ndarray:
+    """`frame[columns]` as floats, or an `InputError` naming the first cell that is not a number: its value, column
+    and line in the file (the header is line 1). Empty cells are refused unless `allow_missing` (they become NaN)."""
+    columns = list(columns)
+    values = frame[columns].apply(pd.to_numeric, errors="coerce")
+    bad = values.isna().to_numpy().copy()
+    if allow_missing:
+        bad &= (
+            frame[columns].notna().to_numpy()
+            & (frame[columns].astype(str).apply(lambda c: c.str.strip()) != "").to_numpy()
+        )
     if bad.any():
-        line = int(np.flatnonzero(bad)[0]) + 2  # 1-based, after the header
-        where = ", ".join(map(str, columns))
-        raise InputError(f"{name}: non-numeric or missing value in {where} (first at line {line})")
+        row, col = np.argwhere(bad)[0]
+        cell = frame[columns[col]].iloc[row]
+        what = f"non-numeric value {str(cell)[:30]!r}" if str(cell).strip() else "an empty value"
+        raise InputError(
+            f"{name}: {what} in column {columns[col]} at line {frame.index[row] + 2} "
+            f"({int(bad.sum())} bad cell(s); expected numbers)"
+        )
     return values.to_numpy(dtype=np.float64)

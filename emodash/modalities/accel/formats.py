@@ -55,7 +55,7 @@ def wolfeiq_table(path: str | Path | io.BytesIO, name: object = None) -> pd.Data
     missing = sorted(need - set(df.columns))
     if missing:
         raise InputError(f"{path}: not the seed's feature file, column(s) {', '.join(missing)} missing")
-    _check_numeric(df, WOLFEIQ_FEATURES, path)
+    tables.numeric(df, WOLFEIQ_FEATURES, str(path), allow_missing=True)
     return df
 
 
@@ -115,11 +115,11 @@ def read_wolfeiq(path: str | Path | io.BytesIO, name: object = None) -> Dataset:
 def _quiroz_file(data: bytes, name: str) -> pd.DataFrame:
     if not data.startswith(b"#"):
         raise InputError(f"{name}: a Quiroz walking file starts with the comment '# condition,emotion,data'")
-    df = pd.read_csv(io.BytesIO(data), comment="#", header=None)
+    df = tables.read_csv(data, name, ", ".join(QUIROZ_COLUMNS), comment="#", header=None)
     if df.shape[1] != len(QUIROZ_COLUMNS):
         raise InputError(f"{name}: {df.shape[1]} columns, expected {len(QUIROZ_COLUMNS)} ({', '.join(QUIROZ_COLUMNS)})")
     df.columns = list(QUIROZ_COLUMNS)
-    _check_numeric(df, QUIROZ_COLUMNS, name)
+    tables.numeric(df, QUIROZ_COLUMNS, str(name), allow_missing=True)
     return df
 
 
@@ -170,43 +170,13 @@ def _quiroz_dataset(files: list[tuple[str, bytes]], source: str) -> Dataset:
 # --- users' own files ----------------------------------------------------------------------------------------------
 
 
-def _check_numeric(df: pd.DataFrame, columns: tuple[str, ...] | list[str], where: object) -> None:
-    for c in columns:
-        if not pd.api.types.is_numeric_dtype(df[c]):
-            bad = pd.to_numeric(df[c], errors="coerce").isna() & df[c].notna()
-            example = df[c][bad].iloc[0] if bad.any() else "?"
-            raise InputError(f"{where}: column {c!r} is not numeric (e.g. {str(example)[:30]!r}); expected numbers")
-
-
 def _read_excel(path: Path | io.BytesIO, name: object = None) -> dict[str, pd.DataFrame]:
     data = path.getvalue() if isinstance(path, io.BytesIO) else Path(path).read_bytes()
     return tables.workbook(data, str(name or path))
 
 
-def _read_csv(data: bytes, name: str) -> pd.DataFrame:
-    if not data.strip():
-        raise InputError(f"{name}: the file is empty")
-    try:
-        df = pd.read_csv(io.BytesIO(data), comment=None)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(f"{name}: not a readable CSV file ({exc})") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{name}: the file is empty") from None
-    if df.shape[1] == 1:
-        head = str(df.columns[0])
-        for sep, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
-            if sep in head:
-                raise InputError(f"{name}: columns are separated by {word}; expected a comma-separated CSV")
-    return df
-
-
-def _find(columns: list[str], candidates: tuple[str, ...]) -> str | None:
-    lower = {str(c).strip().lower(): c for c in columns}
-    return next((lower[c] for c in candidates if c in lower), None)
-
-
 def _axes(df: pd.DataFrame) -> dict[str, str]:
-    return {a: col for a in AXES if (col := _find(list(df.columns), AXIS_ALIASES[a])) is not None}
+    return {a: col for a in AXES if (col := tables.find_column(list(df.columns), AXIS_ALIASES[a])) is not None}
 
 
 def _rate_from_time(t: pd.Series, name: str) -> float:
@@ -246,20 +216,20 @@ def _from_table(df: pd.DataFrame, name: str) -> Dataset:
     """A raw table (time, x, y, z, label[, participant]) or a feature table (numeric features + label)."""
     if df.empty:
         raise InputError(f"{name}: no rows")
-    label = _find(list(df.columns), LABEL_COLUMNS)
+    label = tables.find_column(list(df.columns), LABEL_COLUMNS)
     axes = _axes(df)
     if label is None:
         raise InputError(
             f"{name}: no label column; expected one named {', '.join(LABEL_COLUMNS)} (or one sheet per state)"
         )
-    group = _find(list(df.columns), GROUP_COLUMNS)
+    group = tables.find_column(list(df.columns), GROUP_COLUMNS)
     labels = df[label].astype(str).str.strip()
     if axes:  # raw recordings
         if len(axes) < 3:
             missing = ", ".join(a for a in AXES if a not in axes)
             raise InputError(f"{name}: axis column(s) {missing} missing; expected x, y, z (and time, label)")
-        time = _find(list(df.columns), TIME_COLUMNS)
-        _check_numeric(df, list(axes.values()) + ([time] if time else []), name)
+        time = tables.find_column(list(df.columns), TIME_COLUMNS)
+        tables.numeric(df, list(axes.values()) + ([time] if time else []), str(name), allow_missing=True)
         rate = _rate_from_time(df[time], name) if time else 50.0
         who = df[group].astype(str) if group else pd.Series("1", index=df.index)
         run = ((labels != labels.shift()) | (who != who.shift())).cumsum()
@@ -272,7 +242,7 @@ def _from_table(df: pd.DataFrame, name: str) -> Dataset:
     features = [c for c in df.columns if c not in meta_cols]
     if not features:
         raise InputError(f"{name}: no feature columns besides the label; expected x, y, z or numeric features")
-    _check_numeric(df, features, name)
+    tables.numeric(df, features, str(name), allow_missing=True)
     groups = df[[c for c in meta_cols if c != label]].reset_index(drop=True)
     lab = labels.to_list()
     return Dataset(
@@ -298,8 +268,9 @@ def _from_sheets(sheets: dict[str, pd.DataFrame], name: str) -> Dataset:
         if len(axes) < 3:
             missing = ", ".join(a for a in AXES if a not in axes)
             raise InputError(f"{name}, sheet {sheet!r}: axis column(s) {missing} missing; expected x, y, z")
-        time = _find(list(df.columns), TIME_COLUMNS)
-        _check_numeric(df, list(axes.values()) + ([time] if time else []), f"{name}, sheet {sheet!r}")
+        time = tables.find_column(list(df.columns), TIME_COLUMNS)
+        where = f"{name}, sheet {sheet!r}"
+        tables.numeric(df, list(axes.values()) + ([time] if time else []), where, allow_missing=True)
         rate = _rate_from_time(df[time], f"{name}, sheet {sheet!r}") if time else 50.0
         assumed |= time is None
         rates.append(rate)
@@ -314,12 +285,12 @@ def read_bytes(data: bytes, name: str) -> Dataset:
         first = next(iter(sheets.values()))
         if {"axis", "condition", "window_number"} <= set(first.columns):
             return read_wolfeiq(io.BytesIO(data), name)
-        if len(sheets) > 1 or (_find(list(first.columns), LABEL_COLUMNS) is None and _axes(first)):
+        if len(sheets) > 1 or (tables.find_column(list(first.columns), LABEL_COLUMNS) is None and _axes(first)):
             return _from_sheets(sheets, name)
         return _from_table(first, name)
     if data.startswith(b"# condition,emotion"):
         return _quiroz_dataset([(name, data)], name)
-    return _from_table(_read_csv(data, name), name)
+    return _from_table(tables.read_csv(data, name, comment=None), name)
 
 
 def read(path: str | Path) -> Dataset:

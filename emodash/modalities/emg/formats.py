@@ -16,33 +16,11 @@ import pandas as pd
 from emodash.core.dataset import Dataset
 from emodash.core.errors import InputError
 from emodash.core.taxonomy import EMG
+from emodash.io import tables
 
 SEED_COLUMNS = ("EMG1", "EMG2", "EMG3")
 SEED_WINDOW = 100
 LABEL_COLUMN = "label"
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a readable CSV file ({exc})") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{path}: empty file (expected a CSV with a header row)") from None
-    if frame.empty:
-        raise InputError(f"{path}: no data rows below the header")
-    return frame
-
-
-def _numeric(frame: pd.DataFrame, columns: list[str], path: Path) -> np.ndarray:
-    values = frame[columns].apply(pd.to_numeric, errors="coerce")
-    bad = values.isna().any(axis=1).to_numpy()
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0]) + 2  # 1-based, after the header
-        raise InputError(f"{path}: non-numeric or missing value in {', '.join(columns)} (first at line {row})")
-    return values.to_numpy(dtype=np.float64)
 
 
 def _groups(runs: np.ndarray) -> pd.DataFrame:
@@ -58,10 +36,10 @@ def read_emg_seed(path: str | Path) -> Dataset:
     """The seed's `emg_data.csv`: columns EMG1,EMG2,EMG3, 100 rows per window, windows in label order (the first
     sixth emg_0, ... the last sixth emg_5; 300 windows in the published file)."""
     p = Path(path)
-    frame = _read_csv(p)
+    frame = tables.read_csv(p, str(p), "columns EMG1,EMG2,EMG3, or channels + label")
     if tuple(frame.columns) != SEED_COLUMNS:
         raise InputError(f"{p}: columns {list(frame.columns)}; expected exactly {', '.join(SEED_COLUMNS)}")
-    values = _numeric(frame, list(SEED_COLUMNS), p)
+    values = tables.numeric(frame, list(SEED_COLUMNS), str(p))
     n_labels = len(EMG)
     if len(values) % (SEED_WINDOW * n_labels):
         raise InputError(
@@ -99,13 +77,13 @@ def read_labelled_csv(path: str | Path, window: int = SEED_WINDOW) -> Dataset:
     p = Path(path)
     if window < 2:
         raise InputError(f"window must be at least 2 rows, not {window}")
-    frame = _read_csv(p)
+    frame = tables.read_csv(p, str(p), "columns EMG1,EMG2,EMG3, or channels + label")
     if LABEL_COLUMN not in frame.columns:
         raise InputError(f"{p}: no {LABEL_COLUMN!r} column (columns: {list(frame.columns)})")
     channels = [c for c in frame.columns if c != LABEL_COLUMN]
     if not channels:
         raise InputError(f"{p}: no channel columns besides {LABEL_COLUMN!r}")
-    values = _numeric(frame, channels, p)
+    values = tables.numeric(frame, channels, str(p))
     labels = _label_names(frame[LABEL_COLUMN], p)
     starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
     ends = np.r_[starts[1:], len(labels)]

@@ -6,12 +6,10 @@ higher recall on our benchmark (see README, `python -m bench face-detectors`). B
 
 from __future__ import annotations
 
-import sys
-from types import ModuleType
-
 import cv2
 import numpy as np
 
+from emodash.core.heavy import mediapipe_solutions
 from emodash.core.scores import Box
 
 
@@ -42,25 +40,6 @@ class HaarDetector:
         return [b for b in boxes if b]
 
 
-def _import_mediapipe_face_detection() -> ModuleType:
-    """MediaPipe's face-detection solution, imported without TensorFlow where TensorFlow is not loaded yet.
-
-    mediapipe's package init imports TensorFlow only for optional helpers (API docs, remote file systems), inside
-    try/except ImportError. Blocking it saves about 4 s and 500 MB, and keeps Keras out of the Streamlit server,
-    which otherwise calls `keras.backend.clear_session()` after every script run (the live page reruns twice a
-    second: it starved the webcam callback to 2 frames/s).
-    """
-    block = "mediapipe" not in sys.modules and "tensorflow" not in sys.modules
-    if block:
-        sys.modules["tensorflow"] = None  # type: ignore[assignment]  # makes `import tensorflow` raise ImportError
-    try:
-        from mediapipe.python.solutions import face_detection
-    finally:
-        if block and sys.modules.get("tensorflow", 0) is None:
-            del sys.modules["tensorflow"]
-    return face_detection
-
-
 class MediaPipeDetector:
     """MediaPipe's BlazeFace (bundled in the mediapipe 0.10.21 wheel); `model_selection` 0 = short range (< 2 m),
     1 = full range. Not thread-safe: callers serialise (FacePipeline holds a lock)."""
@@ -68,7 +47,7 @@ class MediaPipeDetector:
     name = "mediapipe"
 
     def __init__(self, model_selection: int = 0, min_confidence: float = 0.5) -> None:
-        self._detector = _import_mediapipe_face_detection().FaceDetection(
+        self._detector = mediapipe_solutions().face_detection.FaceDetection(
             model_selection=model_selection, min_detection_confidence=min_confidence
         )
 

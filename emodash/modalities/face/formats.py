@@ -12,6 +12,7 @@ import pandas as pd
 from emodash.core.dataset import Dataset
 from emodash.core.errors import InputError
 from emodash.core.taxonomy import FER2013, LabelSet, label_set_for
+from emodash.io import tables
 from emodash.io.images import read_image
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
@@ -78,12 +79,7 @@ def read_fer_csv(path: str | Path) -> Dataset:
     """FER-2013's CSV: `emotion` 0-6 (angry, disgust, fear, happy, sad, surprise, neutral), `pixels` = 2,304
     space-separated grey values of a 48x48 image, `Usage` = Training / PublicTest / PrivateTest (kept as a group)."""
     p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: no such file")
-    try:
-        table = pd.read_csv(p, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"{p}: not a readable CSV ({str(exc).splitlines()[0] if str(exc) else 'empty'})") from None
+    table = tables.read_csv(p, str(p), f"columns {','.join(FER_COLUMNS)}", dtype=str, keep_default_na=False)
     missing = [c for c in FER_COLUMNS[:2] if c not in table.columns]
     if missing:
         raise InputError(

@@ -17,6 +17,7 @@ import pandas as pd
 from emodash.core.dataset import Dataset
 from emodash.core.errors import InputError
 from emodash.core.taxonomy import CANONICAL_SET, FER2013, label_set_for
+from emodash.io import tables
 
 #: MediaPipe Pose landmarks, in the order of `mediapipe.solutions.pose.PoseLandmark` (index = position).
 JOINTS: tuple[str, ...] = (
@@ -154,10 +155,9 @@ def _read_file(p: Path) -> dict:
         )
     if "label" not in columns:
         raise InputError(f"{p}: missing column label (one emotion label per sequence)")
-    try:  # as text, so that error messages quote cells as written and labels such as "NA" stay labels
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig")
-    except (pd.errors.ParserError, csv.Error, UnicodeDecodeError) as exc:
-        raise InputError(f"{p}: not a readable CSV file ({str(exc).splitlines()[0]})") from None
+    # as text, so that error messages quote cells as written and labels such as "NA" stay labels
+    df = tables.read_csv(p, str(p), "pose keypoints", dtype=str, keep_default_na=False, skipinitialspace=True,
+                         encoding="utf-8-sig")  # fmt: skip
     df.columns = columns
     if df.empty:
         raise InputError(f"{p}: no rows under the header (expected pose keypoints)")
@@ -194,22 +194,6 @@ def _read_file(p: Path) -> dict:
     }
 
 
-def _numeric(df: pd.DataFrame, columns: list[str], where: str) -> np.ndarray:
-    """The columns as floats; an InputError names the first non-numeric or empty cell (line numbers count the
-    header as line 1)."""
-    values = df[columns].apply(pd.to_numeric, errors="coerce")
-    bad = values.isna().to_numpy()
-    if bad.any():
-        row, col = np.argwhere(bad)[0]
-        cell = df[columns[col]].iloc[row]
-        what = f"non-numeric value {cell!r}" if str(cell).strip() else "an empty value"
-        raise InputError(
-            f"{where}: {what} in column {columns[col]} at line {df.index[row] + 2} "
-            f"({int(bad.sum())} bad cell(s); coordinates and frames must be numbers)"
-        )
-    return values.to_numpy(dtype=float)
-
-
 def _joint_indices(values: pd.Series, where: str) -> np.ndarray:
     """Joint names (MediaPipe's, any case) or indices 0-32 as indices; an InputError lists unknown ones."""
     text = values.astype(str).str.strip().str.lower()
@@ -231,9 +215,9 @@ def _long_frames(seq: pd.DataFrame, where: str) -> tuple[np.ndarray, np.ndarray]
     if missing:
         raise InputError(f"{where}: missing columns {', '.join(missing)} (long layout: frame, joint, x, y, z, label)")
     channels = list(AXES) + (["visibility"] if "visibility" in seq.columns else [])
-    frame = _numeric(seq, ["frame"], where)[:, 0]
+    frame = tables.numeric(seq, ["frame"], where)[:, 0]
     joint = _joint_indices(seq["joint"], where)
-    values = _numeric(seq, channels, where)
+    values = tables.numeric(seq, channels, where)
     frame_ids, frame_pos = np.unique(frame, return_inverse=True)
     counts = np.zeros((len(frame_ids), len(JOINTS)), dtype=int)
     np.add.at(counts, (frame_pos, joint), 1)
@@ -271,21 +255,21 @@ def _wide_frames(seq: pd.DataFrame, where: str) -> tuple[np.ndarray, np.ndarray]
     channels = list(AXES) + (["visibility"] if all("visibility" in s for s in prefixes.values()) else [])
     columns = [f"{by_joint[j]}_{ch}" for j in range(len(JOINTS)) for ch in channels]
     if "frame" in seq.columns:
-        order = np.argsort(_numeric(seq, ["frame"], where)[:, 0], kind="stable")
+        order = np.argsort(tables.numeric(seq, ["frame"], where)[:, 0], kind="stable")
         seq = seq.iloc[order]
-        frame_ids = _numeric(seq, ["frame"], where)[:, 0]
+        frame_ids = tables.numeric(seq, ["frame"], where)[:, 0]
         if len(np.unique(frame_ids)) < len(frame_ids):
             raise InputError(f"{where}: repeated frame numbers (wide layout: one row per frame)")
     else:
         frame_ids = np.arange(len(seq), dtype=float)
-    array = _numeric(seq, columns, where).reshape(len(seq), len(JOINTS), len(channels))
+    array = tables.numeric(seq, columns, where).reshape(len(seq), len(JOINTS), len(channels))
     return array, frame_ids
 
 
 def _fps(seq: pd.DataFrame, time_col: str, frame_ids: np.ndarray, where: str) -> float:
     """Frames per second from the time column (median step between consecutive frames)."""
-    frame = _numeric(seq, ["frame"], where)[:, 0] if "frame" in seq.columns else np.arange(len(seq), dtype=float)
-    times = pd.Series(_numeric(seq, [time_col], where)[:, 0] * TIME_COLUMNS[time_col]).groupby(frame).first()
+    frame = tables.numeric(seq, ["frame"], where)[:, 0] if "frame" in seq.columns else np.arange(len(seq), dtype=float)
+    times = pd.Series(tables.numeric(seq, [time_col], where)[:, 0] * TIME_COLUMNS[time_col]).groupby(frame).first()
     step = np.median(np.diff(times.reindex(frame_ids).to_numpy()))
     if not step > 0:
         raise InputError(f"{where}: {time_col} does not increase with frame (expected a time stamp per frame)")

@@ -12,6 +12,7 @@ import pandas as pd
 from emodash.core.dataset import Dataset
 from emodash.core.errors import InputError
 from emodash.core.taxonomy import RAVDESS, label_set_for
+from emodash.io import tables
 
 AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3"}
 LABEL_COLUMNS = ("file", "label")
@@ -82,10 +83,7 @@ def read_labelled_folder(csv_path: str | Path) -> Dataset:
     """Audio files listed in a CSV with columns `file` (relative to the CSV's folder) and `label`; any other column
     (speaker, session, ...) becomes a group for honest splits."""
     p = Path(csv_path)
-    try:
-        table = pd.read_csv(p, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
-        raise InputError(f"{p}: not a readable CSV (expected columns {', '.join(LABEL_COLUMNS)})") from None
+    table = tables.read_csv(p, str(p), f"columns {','.join(LABEL_COLUMNS)}", dtype=str, keep_default_na=False)
     table.columns = [str(c).strip().lower() for c in table.columns]
     missing = [c for c in LABEL_COLUMNS if c not in table.columns]
     if missing:

@@ -11,8 +11,6 @@ Missing values are kept (and counted): dropping them is a cleaning step of the a
 
 from __future__ import annotations
 
-import io
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -83,18 +81,7 @@ def _parse(data: bytes, name: str) -> pd.DataFrame:
         return next(iter(tables.workbook(data, name, dtype=str).values()))
     if lower.endswith(".gz"):
         data = tables.gunzip(data, name)
-    try:
-        with warnings.catch_warnings():  # pandas only warns when rows are longer than the header; refuse instead
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(io.BytesIO(data), dtype=str, index_col=False)
-    except pd.errors.ParserWarning:
-        raise InputError(f"{name}: not a well-formed comma-separated table (rows with more fields than the header)")
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{name}: the file is empty (expected a header line {', '.join(COLUMNS[:4])}, ...)") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{name}: not UTF-8 text (expected a comma-separated table)") from None
-    except (pd.errors.ParserError, OSError, EOFError) as exc:
-        raise InputError(f"{name}: not a well-formed comma-separated table ({str(exc).strip()})") from None
+    return tables.read_csv(data, name, f"a header line {', '.join(COLUMNS[:4])}, ...", dtype=str, index_col=False)
 
 
 def validate(raw: pd.DataFrame, name: str) -> pd.DataFrame:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from emodash.core.dataset import Dataset
 from emodash.core.errors import InputError
 from emodash.core.taxonomy import DAIRAI, LabelSet, label_set_for
+from emodash.io import tables
 
 #: Accepted names of the text and label columns of a CSV (case-insensitive), first match wins.
 TEXT_COLUMNS = ("text", "sentence", "content", "tweet")
@@ -58,21 +58,15 @@ def read_text_csv(path: str | Path) -> Dataset:
     """A CSV with a text column (text, sentence, content or tweet) and a label column (label, emotion or sentiment);
     any other column (author, source, ...) becomes a group."""
     p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: no such file")
-    try:
-        table = pd.read_csv(p, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        kind = "empty" if isinstance(exc, pd.errors.EmptyDataError) else "not a readable UTF-8 CSV"
-        raise InputError(f"{p}: {kind} (expected columns text,label)") from None
-    lower = {str(c).strip().lower(): c for c in table.columns}
-    text_col = next((lower[c] for c in TEXT_COLUMNS if c in lower), None)
-    label_col = next((lower[c] for c in LABEL_COLUMNS if c in lower), None)
+    table = tables.read_csv(p, str(p), "columns text,label", dtype=str, keep_default_na=False)
+    text_col, label_col = (
+        tables.find_column(table.columns, TEXT_COLUMNS),
+        tables.find_column(table.columns, LABEL_COLUMNS),
+    )
     if text_col is None or label_col is None:
-        hint = " (one column only: is the file `;`-separated? save it as .txt)" if len(table.columns) == 1 else ""
         raise InputError(
             f"{p}: needs a text column ({'/'.join(TEXT_COLUMNS)}) and a label column ({'/'.join(LABEL_COLUMNS)}); "
-            f"found {', '.join(map(str, table.columns[:6]))}{hint}"
+            f"found {', '.join(map(str, table.columns[:6]))}"
         )
     table = table[table[text_col].str.strip() != ""]
     if table.empty:
