@@ -371,3 +371,21 @@ def test_changed_preprocessing_is_never_served_from_the_cache():
         calls = []
         evaluation.evaluate(variant, ["nb"], "random", 2, progress=lambda d, t, m: calls.append(m))
         assert ("nb: cached" in calls) == (i == 0), i
+
+
+def test_compare_subsamples_a_feature_table_data_set(tmp_path, capsys):
+    """A feature table's samples are its rows (`ds.table`): a stratified subsample keeps rows, labels and groups
+    together (it had failed with a KeyError on the phone seed's file)."""
+    rng = np.random.default_rng(3)
+    rows = ["session,window_number,f1,f2,label"]
+    rows += [f"s{i % 3},{i // 3},{rng.normal(i % 3):.3f},{rng.normal():.3f},{['calm', 'happy', 'sad'][i % 3]}"
+             for i in range(300)]  # fmt: skip
+    (tmp_path / "features.csv").write_text("\n".join(rows) + "\n")
+    assert main(["compare", "--data", str(tmp_path / "features.csv"), "--subsample", "90", "--models", "dt",
+                 "--json", "--no-cache"]) == 0  # fmt: skip
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert out and all(r["model"] == "dt" for r in out)
+    data = data_path("accel_wolfeiq", "accel_feature_all_axes_new.xlsx")
+    task = tasks.load_task("phone-accel", 500) if data.exists() else None
+    assert task is not None and len(task.y) == 500 and len(task.groups) == 500
+    assert task.X("vector").shape == (500, 12)
