@@ -474,3 +474,63 @@ def test_a_tiff_whose_header_declares_a_huge_image_is_refused():
     tiff = header + b"".join(struct.pack("<HHII", *e) for e in entries) + struct.pack("<I", 0)
     with pytest.raises(InputError, match="too large|not an image"):
         decode_image(tiff, "huge.tif")
+
+
+def test_a_labels_csv_cannot_reach_audio_outside_its_folder(tmp_path):
+    from emodash.datasets import open_path
+
+    outside = tmp_path / "secret.wav"
+    outside.write_bytes(wav(speechlike(), subtype="PCM_16"))
+    folder = tmp_path / "set"
+    folder.mkdir()
+    for listed in (str(outside), "../secret.wav"):
+        (folder / "labels.csv").write_text(f"file,label\n{listed},happy\n")
+        with pytest.raises(InputError, match="must lie in the CSV's folder") as info:
+            open_path(folder / "labels.csv", "speech")
+        assert "secret" not in str(info.value)
+
+
+def test_odd_upload_names_and_members_get_a_message(tmp_path):
+    from emodash.io.uploads import unpack_upload
+
+    for name in ("..", "..zip", ".zip"):
+        target = unpack_upload(name, zip_of(GOOD) if name.endswith("zip") else b"text;joy\n", tmp_path)
+        assert target.is_relative_to(tmp_path) and target.name not in ("", ".", "..")
+    with pytest.raises(InputError, match="unsafe path"):
+        unpack_upload("dot.zip", zip_of({"./a.txt": b"x"}), tmp_path)
+
+
+def test_multi_member_gzip_is_read_whole():
+    import gzip
+
+    from emodash.io.tables import gunzip
+
+    assert gunzip(gzip.compress(b"a,b\n") + gzip.compress(b"1,2\n"), "t.csv.gz") == b"a,b\n1,2\n"
+    with pytest.raises(InputError, match="truncated"):
+        gunzip(gzip.compress(b"a,b\n" * 1000)[:-20], "t.csv.gz")
+
+
+def test_phone_photos_saved_as_multi_picture_jpeg_are_read(astronaut_bgr):
+    import io
+
+    from PIL import Image
+
+    from emodash.io.images import decode_image
+
+    rgb = Image.fromarray(astronaut_bgr[..., ::-1])
+    buf = io.BytesIO()
+    rgb.save(buf, "MPO", save_all=True, append_images=[rgb])
+    assert decode_image(buf.getvalue(), "phone.jpg").shape == astronaut_bgr.shape
+
+
+def test_a_16_bit_image_is_decoded_within_its_byte_limit():
+    import cv2
+
+    from emodash.io.images import decode_image
+
+    ok, data = cv2.imencode(".png", np.full((64, 64, 3), 40_000, np.uint16))
+    img = decode_image(data.tobytes(), "deep.png", cv2.IMREAD_UNCHANGED)
+    assert img.dtype == np.uint8 and img.max() == 40_000 >> 8
+    ok, big = cv2.imencode(".png", np.zeros((6000, 6000, 4), np.uint16))
+    with pytest.raises(InputError, match="too large to decode"):
+        decode_image(big.tobytes(), "big16.png", cv2.IMREAD_UNCHANGED)

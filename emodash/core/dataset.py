@@ -82,8 +82,18 @@ class Dataset:
         else:
             samples = [self.samples[i] for i in idx]
         groups = self.groups.iloc[idx].reset_index(drop=True) if len(self.groups) else self.groups
+        kept = {k: _rows(v, idx, len(self)) for k, v in self.meta.items()}  # per-sample arrays follow the samples
         return Dataset(name or self.name, self.modality, samples, self.labels[idx], self.label_set, groups,
-                       {**self.meta, **meta}, self.source, self.format, self.synthetic)  # fmt: skip
+                       {**kept, **meta}, self.source, self.format, self.synthetic)  # fmt: skip
+
+
+def _rows(value: Any, idx: np.ndarray, n: int) -> Any:
+    """`value` at rows `idx` if it is an array or table with one row per sample (`n` rows), else `value`."""
+    if isinstance(value, (pd.DataFrame, pd.Series)) and len(value) == n:
+        return value.iloc[idx]
+    if isinstance(value, np.ndarray) and value.ndim and len(value) == n:
+        return value[idx]
+    return value
 
 
 def basics(ds: Dataset) -> dict:

@@ -36,9 +36,12 @@ def _loaded(what: str, load: Callable[[], T], steps: Sequence[tuple[str, Callabl
         bar = st.progress(0.0)
         for i, (label, step) in enumerate(todo):
             st.write(f"{i + 1}/{len(todo)} · {label}…")
-            result = step()
+            try:
+                result = step()
+            except Exception:
+                status.update(label=f"The {what} could not be loaded", state="error")
+                raise
             bar.progress((i + 1) / len(todo))
-        status.update(label=f"The {what} is ready", state="complete", expanded=False)
     slot.empty()
     _READY.add(what)
     return result
@@ -69,8 +72,10 @@ def face_classifier():
 
 
 def face_pipeline():
-    return _loaded("face detector and emotion model", _face_pipeline,
-                   [("Loading the face emotion model (LiteRT)", _face_classifier)])  # fmt: skip
+    pipeline = _loaded("face detector and emotion model", _face_pipeline,
+                       [("Loading the face emotion model (LiteRT)", _face_classifier)])  # fmt: skip
+    _READY.add("face emotion model")  # loaded as its first step
+    return pipeline
 
 
 def text_model():

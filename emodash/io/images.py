@@ -23,7 +23,21 @@ MAX_BYTES = 64 * 1024 * 1024
 #: Smaller images hold no face to find (and OpenCV's detectors fail on them).
 MIN_SIDE = 8
 #: What the header check accepts (Pillow's names); OpenCV decodes each of them.
-FORMATS = ("JPEG", "PNG", "BMP", "WEBP", "TIFF", "PPM")
+FORMATS = ("JPEG", "MPO", "PNG", "BMP", "WEBP", "TIFF", "PPM")  # MPO: phones' multi-picture JPEGs
+#: Bytes a decoded image may take (width x height x channels x bytes per sample): a 16-bit or float image of
+#: 40 megapixels would otherwise take gigabytes.
+MAX_DECODED_BYTES = 256 * 1024 * 1024
+
+
+def _bytes_per_sample(im: object, data: bytes) -> int:
+    """Bytes of one sample of one band as the file stores it (what OpenCV decodes to with IMREAD_UNCHANGED):
+    a PNG's bit depth from its header, a TIFF's BitsPerSample, else what Pillow's mode says."""
+    if im.format == "PNG" and len(data) > 24:
+        return 2 if data[24] == 16 else 1
+    if im.format == "TIFF":
+        bits = im.tag_v2.get(258, (8,))
+        return max(1, max(bits if isinstance(bits, tuple) else (bits,)) // 8)
+    return 2 if "16" in im.mode else 4 if im.mode in ("I", "F") or "32" in im.mode else 1
 
 
 def check_header(data: bytes, name: str = "image") -> tuple[int, int, str]:
@@ -47,6 +61,12 @@ def check_header(data: bytes, name: str = "image") -> tuple[int, int, str]:
                         f"{name}: the image is too large ({width} x {height}, {width * height / 1e6:.0f} megapixels; "
                         f"the limit is {MAX_PIXELS / 1e6:.0f})"
                     )
+                decoded = width * height * len(im.getbands()) * _bytes_per_sample(im, data)
+                if decoded > MAX_DECODED_BYTES:
+                    raise InputError(
+                        f"{name}: the image is too large to decode ({width} x {height} x {len(im.getbands())}: "
+                        f"{decoded / 2**20:.0f} MB; the limit is {MAX_DECODED_BYTES >> 20} MB)"
+                    )
                 if min(width, height) < MIN_SIDE:
                     raise InputError(
                         f"{name}: the image is too small ({width} x {height}; at least {MIN_SIDE} px a side)"
@@ -69,8 +89,10 @@ def decode_image(data: bytes, name: str = "image", flags: int = cv2.IMREAD_COLOR
     img = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flags)
     if img is None or img.size == 0:
         raise InputError(f"{name}: the image is corrupt or truncated")
-    if img.dtype != np.uint8:  # 16-bit or float TIFF/PNG: scaled to 8 bits like every other image
-        img = cv2.normalize(img.astype(np.float64), None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+    if img.dtype == np.uint16:  # 16-bit PNG/TIFF: the top 8 bits, like every other image
+        img = (img >> 8).astype(np.uint8)
+    elif img.dtype != np.uint8:  # float or other depths: scaled to 0-255 in float32
+        img = cv2.normalize(img.astype(np.float32), None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
     return img
 
 

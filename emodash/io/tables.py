@@ -46,16 +46,20 @@ def workbook(data: bytes, name: str, **read_excel: object) -> dict[str, pd.DataF
 
 def gunzip(data: bytes, name: str, limit: int = MAX_TABLE_BYTES) -> bytes:
     """The decompressed bytes of a gzip file, refused once they pass `limit`."""
-    out, total = [], 0
-    stream = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out, total, rest = [], 0, data
     try:
-        block = stream.decompress(data, 1 << 20)
-        while block:
-            total += len(block)
-            if total > limit:
-                raise InputError(f"{name}: decompresses to over {limit >> 20} MB; refused")
-            out.append(block)
-            block = stream.decompress(stream.unconsumed_tail, 1 << 20)
+        while rest:  # a gzip file may hold several members one after the other (pigz, bgzip, `cat a.gz b.gz`)
+            stream = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            block = stream.decompress(rest, 1 << 20)
+            while block:
+                total += len(block)
+                if total > limit:
+                    raise InputError(f"{name}: decompresses to over {limit >> 20} MB; refused")
+                out.append(block)
+                block = stream.decompress(stream.unconsumed_tail, 1 << 20)
+            if not stream.eof:
+                raise InputError(f"{name}: not a readable gzip file (truncated)")
+            rest = stream.unused_data
     except zlib.error:
         raise InputError(f"{name}: not a readable gzip file (corrupt or truncated)") from None
     return b"".join(out)

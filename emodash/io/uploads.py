@@ -38,13 +38,15 @@ def unpack_upload(name: str, data: bytes, dest: Path) -> Path:
     if not data:
         raise InputError(f"{name}: the file is empty")
     dest = dest / hashlib.sha256(data).hexdigest()[:16]
-    safe = Path(PurePosixPath(name.replace("\\", "/")).name or "upload")
-    if safe.suffix.lower() != ".zip":
+    base = PurePosixPath(name.replace("\\", "/")).name
+    is_zip = base.lower().endswith(".zip")
+    stem = (base[:-4] if is_zip else base).strip(" .") or "upload"  # never "", "." or ".."
+    if not is_zip:
         dest.mkdir(parents=True, exist_ok=True)
-        target = dest / safe
+        target = dest / stem
         target.write_bytes(data)
         return target
-    target = dest / safe.stem
+    target = dest / stem
     if not target.exists():
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
@@ -78,7 +80,8 @@ def check_archive(archive: zipfile.ZipFile, name: str) -> list[zipfile.ZipInfo]:
     for m in members:
         path = m.filename
         parts = PurePosixPath(path).parts
-        if (path.startswith(("/", "\\")) or "\\" in path or ".." in parts or ":" in parts[0]
+        if (not parts or path.startswith(("/", "\\")) or "\\" in path or ".." in parts or "." in path.split("/")
+                or ":" in parts[0]
                 or any(unicodedata.category(ch)[0] == "C" for ch in path)):  # fmt: skip
             raise InputError(f"{name}: the archive holds an unsafe path ({path[:80]!r})")
         if len(parts) > MAX_DEPTH:

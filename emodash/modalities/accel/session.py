@@ -133,9 +133,10 @@ class RangeSession:
         self.removed = set()
 
     def export(self, features: Sequence[str]) -> pd.DataFrame:
-        """Every window but the removed ones, with its split (train, validation, test) and `inside_ranges`."""
-        role = np.full(len(self.ds), "test", dtype=object)
-        role[self.tune.train], role[self.tune.test] = "train", "validation"
+        """Every window but the removed ones, with its split (train, validation, test, or gap: left out beside a
+        test block) and `inside_ranges`."""
+        role = np.full(len(self.ds), "gap", dtype=object)  # left out beside a test block: in neither side
+        role[self.split.test], role[self.tune.train], role[self.tune.test] = "test", "train", "validation"
         table = studio.windows_table(self.ds, self.current(features), sorted(self.removed))
         table.insert(0, "split", np.delete(role, sorted(self.removed)))
         return table

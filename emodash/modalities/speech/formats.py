@@ -93,8 +93,12 @@ def read_labelled_folder(csv_path: str | Path) -> Dataset:
         )
     if table.empty:
         raise InputError(f"{p}: no rows")
-    files = [p.parent / f for f in table["file"]]
-    absent = [str(f) for f in files if not f.is_file()]
+    folder = p.parent.resolve()
+    files = [(folder / f).resolve() for f in table["file"]]
+    outside = [i for i, f in enumerate(files) if not f.is_relative_to(folder)]
+    if outside:  # an absolute path or `..`: refused without saying anything about what lies there
+        raise InputError(f"{p}: row {outside[0] + 2}: audio files must lie in the CSV's folder or below it")
+    absent = [table["file"].iloc[i] for i, f in enumerate(files) if not f.is_file()]
     if absent:
         raise InputError(f"{p}: {len(absent)} listed file(s) do not exist, e.g. {absent[0]}")
     odd = [str(f) for f in files if f.suffix.lower() not in AUDIO_SUFFIXES]
