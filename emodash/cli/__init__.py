@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     except ModuleNotFoundError as exc:  # an optional part that is not installed: say which extra brings it
         print(f"emodash: error: {missing_part(exc.name)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`emodash ... | head`): stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:  # a file that cannot be read or written: missing, a folder, no permission, disk full
         print(f"emodash: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
