@@ -13,12 +13,16 @@ from emodash.core.modality import resolve
 
 
 def source_stamp(path: str) -> str:
-    """A path with its size and modification time: a file changed in place is a new key."""
+    """A path with its size and modification time: a file changed in place is a new key. For a folder, the latest
+    change of it and of the folders inside it (files added, removed or renamed in a class folder)."""
     p = Path(path)
     if not p.exists():
         return path
     stat = p.stat()
-    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    if not p.is_dir():
+        return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    latest = max([stat.st_mtime_ns, *(d.stat().st_mtime_ns for d in p.iterdir() if d.is_dir())])
+    return f"{path}:{latest}"
 
 
 def dataset_key(ds: Dataset) -> str:
