@@ -8,7 +8,7 @@ from typing import Iterable, Iterator
 
 from emodash.cli.common import each_input, emit, top
 from emodash.core.errors import InputError
-from emodash.serving import registry
+from emodash.serving import inference, registry
 
 
 def predict_face(images: list[str], aligned: bool, as_json: bool, detector: str | None) -> int:
@@ -20,15 +20,9 @@ def predict_face(images: list[str], aligned: bool, as_json: bool, detector: str 
         pipeline = registry.load_face_pipeline(detector)
 
     def score(path: str) -> tuple[dict, str]:
-        frame = read_image(path)
-        if aligned:
-            s = classifier.predict(frame)
-            h, w = frame.shape[:2]
-            faces = [{"box": [0, 0, w, h], **s.to_json()}]
-        else:
-            faces = [s.to_json() for s in pipeline.analyze(frame)]
-        lines = [f"  face {i + 1} at {tuple(f['box'])}: {top(f['scores'])}" for i, f in enumerate(faces)]
-        return {"input": path, "faces": faces}, "\n".join([f"{path}: {len(faces)} face(s)", *lines])
+        faces = inference.faces_in(read_image(path), classifier if aligned else pipeline, aligned)
+        lines = [f"  face {i + 1} at {tuple(s.box)}: {top(s.as_dict)}" for i, s in enumerate(faces)]
+        return inference.faces_json(path, faces), "\n".join([f"{path}: {len(faces)} face(s)", *lines])
 
     return each_input(images, score, as_json)
 
@@ -50,10 +44,8 @@ def predict_text(texts: Iterable[str], as_json: bool) -> int:
     def score(text: str) -> tuple[dict, str]:
         s = model.predict(check_text(text))
         words = ", ".join(t for t, w in sorted(set(s.evidence), key=lambda e: -e[1])[:3] if w > 0)
-        return {
-            "input": text,
-            **s.to_json(),
-        }, f"{s.label} {s.confidence:.2f}  ({top(s.as_dict)}; words: {words or '-'})  {text}"
+        human = f"{s.label} {s.confidence:.2f}  ({top(s.as_dict)}; words: {words or '-'})  {text}"
+        return inference.scores_json(text, s), human
 
     return each_input(texts, score, as_json)
 
@@ -65,7 +57,7 @@ def predict_speech(files: list[str], as_json: bool) -> int:
 
     def score(path: str) -> tuple[dict, str]:
         s = model.predict(check_speech(read_audio(path), path))
-        return {"input": path, **s.to_json()}, f"{path}: {s.label} {s.confidence:.2f}  ({top(s.as_dict)})"
+        return inference.scores_json(path, s), f"{path}: {s.label} {s.confidence:.2f}  ({top(s.as_dict)})"
 
     return each_input(files, score, as_json)
 

@@ -23,6 +23,18 @@ def data_root() -> Path:
     return Path.home() / "emodash-data"
 
 
+def cache_dir() -> Path:
+    """Where emodash keeps what it computes (features, results, the default catalogue): `EMODASH_CACHE`, by default
+    ~/.cache/emodash (outside the checkout)."""
+    return Path(os.environ.get("EMODASH_CACHE", Path.home() / ".cache" / "emodash")).expanduser()
+
+
+def database_url() -> str:
+    """The image catalogue's database: `EMODASH_DB` (an SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db),
+    by default an SQLite file under the cache folder."""
+    return os.environ.get("EMODASH_DB", "").strip() or f"sqlite:///{cache_dir() / 'catalogue.sqlite'}"
+
+
 def browse_roots() -> list[Path]:
     """The folders whose files a page may open by a typed path: `EMODASH_BROWSE_ROOTS` (folders separated by
     `os.pathsep`), by default the data root alone. The CLI, run by the machine's own user, is not limited."""

@@ -85,7 +85,12 @@ def check_header(data: bytes, name: str = "image") -> tuple[int, int, str]:
 def decode_image(data: bytes, name: str = "image", flags: int = cv2.IMREAD_COLOR) -> np.ndarray:
     """Decode image bytes into a uint8 array: BGR by default, grey with `cv2.IMREAD_GRAYSCALE`, as stored with
     `cv2.IMREAD_UNCHANGED`; checked first (`check_header`)."""
-    check_header(data, name)
+    return decode_with_format(data, name, flags)[0]
+
+
+def decode_with_format(data: bytes, name: str = "image", flags: int = cv2.IMREAD_COLOR) -> tuple[np.ndarray, str]:
+    """`decode_image` and the file's format as its header names it (JPEG, PNG, ...)."""
+    fmt = check_header(data, name)[2]
     img = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flags)
     if img is None or img.size == 0:
         raise InputError(f"{name}: the image is corrupt or truncated")
@@ -93,7 +98,7 @@ def decode_image(data: bytes, name: str = "image", flags: int = cv2.IMREAD_COLOR
         img = (img >> 8).astype(np.uint8)
     elif img.dtype != np.uint8:  # float or other depths: scaled to 0-255 in float32
         img = cv2.normalize(img.astype(np.float32), None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
-    return img
+    return img, fmt
 
 
 def read_image(path: str | Path, flags: int = cv2.IMREAD_COLOR) -> np.ndarray:

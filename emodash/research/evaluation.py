@@ -21,8 +21,9 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from emodash.core.errors import InputError
+from emodash.core.settings import cache_dir
 from emodash.research.splits import folds, max_splits
-from emodash.research.tasks import Task, cache_dir, fingerprint
+from emodash.research.tasks import Task, fingerprint
 from emodash.research.zoo import VECTOR, get_model
 
 METRICS = ("accuracy", "balanced_accuracy", "macro_f1")

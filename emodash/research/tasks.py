@@ -10,7 +10,6 @@ training fold.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -21,13 +20,9 @@ import pandas as pd
 from emodash import datasets, modalities
 from emodash.core.dataset import Dataset
 from emodash.core.errors import InputError
+from emodash.core.settings import cache_dir
 from emodash.research import splits
 from emodash.research.zoo import get_model
-
-
-def cache_dir() -> Path:
-    """Where features and results are cached: `EMODASH_CACHE`, default ~/.cache/emodash (outside the checkout)."""
-    return Path(os.environ.get("EMODASH_CACHE", Path.home() / ".cache" / "emodash")).expanduser()
 
 
 @dataclass

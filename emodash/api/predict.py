@@ -1,0 +1,81 @@
+"""Prediction endpoints: an uploaded image or utterance, or a text, through the shared inference layer; the same
+JSON as `emodash predict ... --json`. Nothing is stored: uploads are read into memory and dropped."""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+
+from emodash.api.schemas import Error, FacesOut, ScoresOut, TextIn
+from emodash.core.errors import InputError
+from emodash.serving import inference, registry
+
+router = APIRouter(prefix="/predict", tags=["predict"])
+#: The largest upload a prediction takes (images and audio); the app refuses larger bodies before reading them.
+MAX_UPLOAD = 20 * 2**20
+ERRORS = {400: {"model": Error}, 413: {"model": Error}, 422: {"model": Error}}
+_lock = threading.Lock()
+
+
+def model(request: Request, key: str, load):
+    """A model loaded once per app (the first request that needs it loads it)."""
+    models = request.app.state.models
+    if key not in models:
+        with _lock:
+            if key not in models:
+                models[key] = load()
+    return models[key]
+
+
+async def _read(upload: UploadFile) -> tuple[bytes, str]:
+    data = await upload.read(MAX_UPLOAD + 1)
+    name = upload.filename or "upload"
+    if len(data) > MAX_UPLOAD:
+        raise InputError(f"{name}: the upload is larger than {MAX_UPLOAD >> 20} MB")
+    return data, name
+
+
+@router.post("/face", response_model=FacesOut, responses=ERRORS)
+async def face(
+    request: Request,
+    file: Annotated[UploadFile, File(description="an image: JPEG, PNG, BMP, WebP, TIFF")],
+    aligned: Annotated[bool, Query(description="the image is already one face crop (as in FER-2013)")] = False,
+    detector: Literal["mediapipe", "haar"] | None = None,
+) -> dict:
+    """Every face of the image with its box and scores (or the whole image as one face with `aligned`)."""
+    from emodash.io.images import decode_image
+
+    data, name = await _read(file)
+    frame = decode_image(data, name)
+    if aligned:
+        m = model(request, "face", lambda: registry.load_predictor("face"))
+    else:
+        m = model(request, f"face-pipeline-{detector}", lambda: registry.load_face_pipeline(detector))
+    faces = await run_in_threadpool(inference.faces_in, frame, m, aligned)
+    return inference.faces_json(name, faces)
+
+
+@router.post("/text", response_model=ScoresOut, responses=ERRORS)
+def text(request: Request, body: TextIn) -> dict:
+    """The text's scores over the text model's labels."""
+    from emodash.modalities.text.model import check_text
+
+    m = model(request, "text", lambda: registry.load_predictor("text"))
+    return inference.scores_json(body.text, m.predict(check_text(body.text)))
+
+
+@router.post("/speech", response_model=ScoresOut, responses=ERRORS)
+async def speech(request: Request, file: Annotated[UploadFile, File(description="WAV, FLAC, OGG or MP3")]) -> dict:
+    """One utterance's scores over the speech model's labels."""
+    from emodash.io.audio import check_speech, decode_audio
+
+    data, name = await _read(file)
+    m = model(request, "speech", lambda: registry.load_predictor("speech"))
+
+    def score() -> dict:
+        return inference.scores_json(name, m.predict(check_speech(decode_audio(data, name), name)))
+
+    return await run_in_threadpool(score)
