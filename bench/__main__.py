@@ -9,7 +9,7 @@ import platform
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench import cli, compare, datasets, detectors, face, ranges, soak, speech, text  # noqa: E402
+from bench import catalogue, cli, compare, datasets, detectors, face, ranges, soak, speech, text  # noqa: E402
 
 SUITES = {
     "cli": cli.run,
@@ -18,6 +18,7 @@ SUITES = {
     "text": text.run,
     "speech": speech.run,
     "datasets": datasets.run,
+    "catalogue": catalogue.run,
     "ranges": ranges.run,
     "compare": compare.run,
     "soak": soak.run,

@@ -43,3 +43,36 @@ def text_model():
     from emodash.serving import registry
 
     return registry.load_predictor("text")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """The URL of a throw-away PostgreSQL server the test session starts itself (skips, saying why, where it
+    cannot: no PostgreSQL installed, no unprivileged account to run it as)."""
+    from emodash.catalogue.throwaway import Unavailable, postgres_server
+
+    try:
+        server = postgres_server()
+        url = server.__enter__()
+    except Unavailable as exc:
+        pytest.skip(f"no PostgreSQL server: {exc}")
+    yield url
+    server.__exit__(None, None, None)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def catalogue_url(request, tmp_path) -> str:
+    """An empty catalogue database: an SQLite file, and a fresh database on the throw-away PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'catalogue.sqlite'}"
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(request.getfixturevalue("postgres_url"))
+    name = f"t{os.getpid()}_{abs(hash(request.node.nodeid)) % 10**9}"
+    with psycopg.connect(
+        f"host={base.host} port={base.port} user={base.username} dbname=postgres", autocommit=True
+    ) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        c.execute(f'CREATE DATABASE "{name}"')
+    return base.set(database=name).render_as_string(hide_password=False)

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartParser
 
 from emodash.api import catalogue, predict
-from emodash.api.schemas import Health
+from emodash.api.schemas import ERRORS, Health
 from emodash.catalogue.db import connect
 from emodash.catalogue.schema import Image
 from emodash.core.errors import InputError, missing_part
@@ -105,7 +105,7 @@ def create_app(db: str | None = None) -> FastAPI:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return _error(500, f"unexpected {type(exc).__name__}; please report it")
 
-    @app.get("/health", response_model=Health, tags=["service"])
+    @app.get("/health", response_model=Health, tags=["service"], responses=ERRORS)
     def health() -> dict:
         """The service answers and its database too: the backend and how many images it holds."""
         with Session(app.state.engine) as s:

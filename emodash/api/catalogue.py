@@ -8,23 +8,21 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from sqlalchemy.orm import Session
 
 from emodash.api.deps import known_params, session
-from emodash.api.schemas import EmotionOut, Error, FacsEmotionOut, ImageOut, ImagePage, SourceOut, UnitOut
+from emodash.api.schemas import ERRORS, EmotionOut, Error, FacsEmotionOut, ImageOut, ImagePage, SourceOut, UnitOut
 from emodash.catalogue import queries
 
-router = APIRouter(tags=["catalogue"])
+router = APIRouter(tags=["catalogue"], responses=ERRORS)
 MAX_ID = 2**62
 MAX_SIDE = 1_000_000
 Side = Annotated[int | None, Query(ge=0, le=MAX_SIDE)]
 Aspect = Annotated[float | None, Query(ge=0, le=1000)]
 Label = Annotated[str | None, Query(max_length=200)]
 NOT_FOUND = {404: {"model": Error}}
-BAD = {400: {"model": Error}}
 
 
 @router.get(
     "/images",
     response_model=ImagePage,
-    responses=BAD,
     dependencies=[Depends(known_params("page", "page_size", *queries.FILTERS))],
 )
 def images(

@@ -9,14 +9,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
-from emodash.api.schemas import Error, FacesOut, ScoresOut, TextIn
+from emodash.api.schemas import ERRORS, Error, FacesOut, ScoresOut, TextIn
 from emodash.core.errors import InputError
 from emodash.serving import inference, registry
 
-router = APIRouter(prefix="/predict", tags=["predict"])
+router = APIRouter(prefix="/predict", tags=["predict"], responses={**ERRORS, 413: {"model": Error}})
 #: The largest upload a prediction takes (images and audio); the app refuses larger bodies before reading them.
 MAX_UPLOAD = 20 * 2**20
-ERRORS = {400: {"model": Error}, 413: {"model": Error}, 422: {"model": Error}}
 _lock = threading.Lock()
 
 
@@ -38,7 +37,7 @@ async def _read(upload: UploadFile) -> tuple[bytes, str]:
     return data, name
 
 
-@router.post("/face", response_model=FacesOut, responses=ERRORS)
+@router.post("/face", response_model=FacesOut)
 async def face(
     request: Request,
     file: Annotated[UploadFile, File(description="an image: JPEG, PNG, BMP, WebP, TIFF")],
@@ -58,7 +57,7 @@ async def face(
     return inference.faces_json(name, faces)
 
 
-@router.post("/text", response_model=ScoresOut, responses=ERRORS)
+@router.post("/text", response_model=ScoresOut)
 def text(request: Request, body: TextIn) -> dict:
     """The text's scores over the text model's labels."""
     from emodash.modalities.text.model import check_text
@@ -67,7 +66,7 @@ def text(request: Request, body: TextIn) -> dict:
     return inference.scores_json(body.text, m.predict(check_text(body.text)))
 
 
-@router.post("/speech", response_model=ScoresOut, responses=ERRORS)
+@router.post("/speech", response_model=ScoresOut)
 async def speech(request: Request, file: Annotated[UploadFile, File(description="WAV, FLAC, OGG or MP3")]) -> dict:
     """One utterance's scores over the speech model's labels."""
     from emodash.io.audio import check_speech, decode_audio

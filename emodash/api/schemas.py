@@ -13,6 +13,10 @@ class Error(BaseModel):
     error: str
 
 
+#: Every endpoint may answer these, as `{"error": "..."}`: a bad value, and a request that does not fit the schema.
+ERRORS: dict = {400: {"model": Error, "description": "a bad value"}, 422: {"model": Error, "description": "invalid"}}
+
+
 class ImageOut(BaseModel):
     id: int
     source: str

@@ -22,8 +22,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 def url_for(target: str | None) -> str:
     """An SQLAlchemy URL for `target`: a URL as given, a plain path as an SQLite file, None as the setting
     (`EMODASH_DB`, default an SQLite file under the cache folder)."""
-    if not target:
-        return settings.database_url()
+    target = target or settings.database_url()
     return target if "://" in target else f"sqlite:///{Path(target).expanduser()}"
 
 

@@ -363,7 +363,7 @@ def stats(session: Session) -> dict:
         "images": session.scalar(select(func.count()).select_from(Image)) or 0,
         "files": session.scalar(select(func.count()).select_from(ImageFile)) or 0,
         "bytes": session.scalar(select(func.coalesce(func.sum(ImageFile.size), 0))) or 0,
-        "sources": len(list_sources(session)),
+        "sources": list_sources(session),
         "funnel": funnel(session),
         "counts": counts(session),
         "duplicates": duplicates(session),

@@ -1,0 +1,246 @@
+"""Image catalogue on FER-2013 train (28,709 images), an SQLite file and a throw-away PostgreSQL server side by side:
+the ingest rate (first run, then the idempotent second), `/images` latency over HTTP on loopback against a real
+`emodash serve` at 1, 50 and 200 concurrent clients, and the storage choice for the image bytes (blobs in SQLite vs
+a content-addressed folder of files)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import random
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from bench.timing import table
+
+TARGET = "fer2013-train"
+QUERIES = (
+    "/images?emotion=happiness&page=3&page_size=50",
+    "/images?source=fer2013-train&colour=grey&duplicate=true",
+    "/images?emotion=fear&has_face=false&min_width=40&page=10",
+    "/images?split=train&page_size=200&page=7",
+)
+CLIENTS = (1, 50, 200)
+
+
+@contextmanager
+def _databases(folder: Path) -> Iterator[list[tuple[str, str | None, str]]]:
+    """(backend, URL or None, why it is missing) for a fresh SQLite file and a throw-away PostgreSQL server."""
+    from emodash.catalogue.throwaway import Unavailable, postgres_server
+
+    with ExitStack() as stack:
+        found = [("SQLite", f"sqlite:///{folder / 'catalogue.db'}", "")]
+        try:
+            found.append(("PostgreSQL", stack.enter_context(postgres_server()), ""))
+        except Unavailable as exc:
+            found.append(("PostgreSQL", None, str(exc)))
+        yield found
+
+
+def _ingest(url: str) -> list:
+    """[images, first run s, images/s, second run s, added by the second]."""
+    from emodash.catalogue.db import connect
+    from emodash.catalogue.ingest import ingest
+
+    engine = connect(url)  # migrations and reference tables: not timed
+    try:
+        start = time.perf_counter()
+        first = ingest(engine, TARGET)
+        took = time.perf_counter() - start
+        start = time.perf_counter()
+        again = ingest(engine, TARGET)
+        return [first.kept, took, first.kept / took, time.perf_counter() - start, again.kept]
+    finally:
+        engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def _server(url: str, log: Path) -> Iterator[str]:
+    """`emodash serve` on `url` in a subprocess (uvicorn's log to `log`); its base URL once /health answers."""
+    import httpx
+
+    port = _free_port()
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "emodash", "serve", "--db", url, "--port", str(port)], stdout=out, stderr=out
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"emodash serve exited with {proc.returncode}: {log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"emodash serve did not answer /health in 120 s: {log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+async def _load(base: str, clients: int, requests: int) -> tuple[np.ndarray, int, float]:
+    """`clients` clients, one connection each, sending `requests // clients` requests back to back (after one
+    untimed request each to open the connection); (latencies ms, answers other than 200, wall seconds)."""
+    import httpx
+
+    per = max(1, requests // clients)
+    ms: list[float] = []
+    bad = 0
+    ready = asyncio.Barrier(clients + 1)
+    go = asyncio.Event()
+
+    async def client(k: int) -> None:
+        nonlocal bad
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as c:
+            await c.get("/health")
+            await ready.wait()
+            await go.wait()
+            for i in range(per):
+                start = time.perf_counter()
+                try:
+                    ok = (await c.get(QUERIES[(k + i) % len(QUERIES)])).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                ms.append((time.perf_counter() - start) * 1e3)
+                bad += not ok
+
+    tasks = [asyncio.create_task(client(k)) for k in range(clients)]
+    await ready.wait()
+    start = time.perf_counter()
+    go.set()
+    await asyncio.gather(*tasks)
+    return np.array(ms), bad, time.perf_counter() - start
+
+
+def _http(base: str, requests: int) -> list[list]:
+    """[clients, requests, p50 ms, p99 ms, requests/s, non-200] per concurrency level."""
+    asyncio.run(_load(base, 1, 40))  # warm-up: imports, pools, SQLite's page cache, PostgreSQL's plans
+    rows = []
+    for clients in CLIENTS:
+        ms, bad, wall = asyncio.run(_load(base, clients, requests))
+        rows.append([clients, len(ms), float(np.median(ms)), float(np.percentile(ms, 99)), len(ms) / wall, bad])
+    return rows
+
+
+def _allocated_mb(*paths: Path) -> float:
+    """Disk blocks allocated to the files under `paths` (what `du` counts), in MB."""
+    total = 0
+    for p in paths:
+        files = [p] if p.is_file() else [f for f in p.rglob("*") if f.is_file()] if p.exists() else []
+        total += sum(f.stat().st_blocks * 512 for f in files)
+    return total / 2**20
+
+
+def _storage(files: dict[str, bytes], folder: Path, reads: int = 2_000, batch: int = 500) -> list[list]:
+    """Blobs in an SQLite table (the catalogue's `image_files`, its pragmas) vs files under `folder/ab/cdef...`."""
+    rows = []
+    picks = random.Random(0).sample(sorted(files), reads)
+    megabytes = sum(map(len, files.values())) / 2**20
+
+    db = folder / "blobs.db"
+    start = time.perf_counter()
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("CREATE TABLE image_files (sha256 TEXT PRIMARY KEY, content_type TEXT, size INTEGER, data BLOB)")
+    items = list(files.items())
+    for i in range(0, len(items), batch):
+        con.execute("BEGIN")
+        con.executemany(
+            "INSERT OR IGNORE INTO image_files VALUES (?, 'image/jpeg', ?, ?)",
+            [(h, len(b), b) for h, b in items[i : i + batch]],
+        )
+        con.execute("COMMIT")
+    con.close()  # the last connection checkpoints the WAL into the file and deletes it
+    wrote = time.perf_counter() - start
+    con = sqlite3.connect(db)
+    ms = []
+    for h in picks:
+        t = time.perf_counter()
+        con.execute("SELECT data FROM image_files WHERE sha256 = ?", (h,)).fetchone()[0]
+        ms.append((time.perf_counter() - t) * 1e3)
+    con.close()
+    on_disk = _allocated_mb(*(p for p in folder.iterdir() if p.name.startswith("blobs.db")))
+    rows.append(["SQLite blobs, 500 per transaction", len(files), megabytes, wrote, on_disk, float(np.median(ms))])
+
+    root = folder / "files"
+    start = time.perf_counter()
+    for fan in range(256):
+        (root / f"{fan:02x}").mkdir(parents=True)
+    for h, b in items:
+        with open(root / h[:2] / h[2:], "wb") as f:
+            f.write(b)
+    wrote = time.perf_counter() - start
+    ms = []
+    for h in picks:
+        t = time.perf_counter()
+        (root / h[:2] / h[2:]).read_bytes()
+        ms.append((time.perf_counter() - t) * 1e3)
+    rows.append(["files, folder/ab/cdef...", len(files), megabytes, wrote, _allocated_mb(root), float(np.median(ms))])
+    return rows
+
+
+def run(requests: int = 2_000) -> str:
+    from emodash import datasets
+
+    paths = [Path(p) for p in datasets.load(TARGET).samples]
+    files = {}
+    for p in paths:  # also warms the page cache, so both backends' ingests read the same way
+        data = p.read_bytes()
+        files[hashlib.sha256(data).hexdigest()] = data
+    ingest_rows, http_rows = [], []
+    with tempfile.TemporaryDirectory(prefix="emodash-bench-") as tmp, _databases(Path(tmp)) as dbs:
+        for backend, url, why in dbs:
+            if url is None:
+                ingest_rows.append([backend, f"skipped: {why}", "", "", "", ""])
+                http_rows.append([backend, f"skipped: {why}", "", "", "", "", ""])
+                continue
+            ingest_rows.append([backend, *_ingest(url)])
+            with _server(url, Path(tmp) / f"serve-{backend}.log") as base:
+                http_rows += [[backend, *r] for r in _http(base, requests)]
+        storage = _storage(files, Path(tmp))
+    return "\n\n".join(
+        [
+            f"### Catalogue: ingest of {TARGET} ({len(paths):,} images, faces=none; goal: the whole set under "
+            "2 minutes)\n\n"
+            + table(["backend", "images", "first run s", "images/s", "second run s", "added by the second"], ingest_rows),
+            "### Catalogue: `/images` over HTTP on loopback, `emodash serve` (uvicorn, one process) in a subprocess "
+            f"(goal: p99 under 50 ms at 50 concurrent clients)\n\nEach client holds one connection and sends its "
+            f"share of {requests:,} requests back to back, cycling through {len(QUERIES)} filtered queries: "
+            + ", ".join(f"`{q}`" for q in QUERIES)
+            + ". Client and server share this machine's cores.\n\n"
+            + table(["backend", "clients", "requests", "p50 ms", "p99 ms", "requests/s", "non-200"], http_rows),
+            f"### Catalogue: storing the image bytes ({len(files):,} distinct FER-2013 files), blobs vs a "
+            "content-addressed folder\n\nWrites without fsync on either side (SQLite: WAL, synchronous=NORMAL, "
+            f"as the catalogue opens it); then {2_000:,} random reads by SHA-256 with a warm page cache.\n\n"
+            + table(["layout", "files", "MB of bytes", "write s", "MB on disk (allocated)", "read ms/image, median"],
+                    storage),  # fmt: skip
+        ]
+    )
