@@ -12,7 +12,7 @@ from emodash.api.schemas import ERRORS, EmotionOut, Error, FacsEmotionOut, Image
 from emodash.catalogue import queries
 
 router = APIRouter(tags=["catalogue"], responses=ERRORS)
-MAX_ID = 2**62
+MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns (PostgreSQL refuses larger values)
 MAX_SIDE = 1_000_000
 Side = Annotated[int | None, Query(ge=0, le=MAX_SIDE)]
 Aspect = Annotated[float | None, Query(ge=0, le=1000)]
