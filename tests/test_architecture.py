@@ -84,12 +84,20 @@ def _imports_of(prefix: str) -> dict[str, set[str]]:
     "layer, forbidden",
     [
         ("emodash.core", ("emodash.io", "emodash.modalities", "emodash.research", "emodash.serving",
-                          "emodash.dashboard", "emodash.training", "emodash.cli", "emodash.datasets")),
+                          "emodash.dashboard", "emodash.training", "emodash.cli", "emodash.datasets",
+                          "emodash.catalogue", "emodash.api")),
         ("emodash.io", ("emodash.modalities", "emodash.research", "emodash.serving", "emodash.dashboard",
-                        "emodash.training", "emodash.cli")),
-        ("emodash.serving", ("emodash.research", "emodash.training", "emodash.dashboard", "emodash.cli")),
-        ("emodash.modalities", ("emodash.training", "emodash.dashboard", "emodash.cli")),
-        ("emodash.research", ("emodash.training", "emodash.dashboard", "emodash.cli")),
+                        "emodash.training", "emodash.cli", "emodash.catalogue", "emodash.api")),
+        ("emodash.serving", ("emodash.research", "emodash.training", "emodash.dashboard", "emodash.cli",
+                             "emodash.catalogue", "emodash.api")),
+        ("emodash.modalities", ("emodash.training", "emodash.dashboard", "emodash.cli", "emodash.catalogue",
+                                "emodash.api")),
+        ("emodash.research", ("emodash.training", "emodash.dashboard", "emodash.cli", "emodash.api")),
+        # the catalogue is read by the API and the page, written by the CLI; it knows none of them
+        ("emodash.catalogue", ("emodash.research", "emodash.training", "emodash.dashboard", "emodash.cli",
+                               "emodash.api", "emodash.serving")),
+        # the API serves the catalogue's queries and the inference layer, nothing of research or the dashboard
+        ("emodash.api", ("emodash.research", "emodash.training", "emodash.dashboard", "emodash.cli")),
     ],
 )  # fmt: skip
 def test_each_layer_imports_only_what_it_may(layer, forbidden):

@@ -94,7 +94,7 @@ def check_filter(session: Session, flt: ImageFilter) -> None:
         if flt.emotion not in known:
             raise InputError(f"no emotion or source label {flt.emotion!r}; known: {', '.join(sorted(known))}")
     if flt.split is not None:
-        known = list(session.scalars(select(Image.split).distinct().order_by(Image.split)))
+        known = splits(session)
         if flt.split not in known:
             raise InputError(f"no split {flt.split!r}; known: {', '.join(known) or 'none yet'}")
     for low, high in (("min_width", "max_width"), ("min_height", "max_height"), ("min_aspect", "max_aspect")):
@@ -163,6 +163,11 @@ def list_images(session: Session, flt: ImageFilter = ImageFilter(), page: int = 
         _where(_image_columns(), flt).order_by(Image.id).offset((page - 1) * page_size).limit(page_size)
     ).all()
     return Page(_with_copies(session, rows), total, page, page_size, math.ceil(total / page_size))
+
+
+def splits(session: Session) -> list[str]:
+    """The splits the catalogue's images carry (as their sources name them)."""
+    return list(session.scalars(select(Image.split).distinct().order_by(Image.split)))
 
 
 def get_image(session: Session, image_id: int) -> dict | None:
