@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -76,3 +82,33 @@ def catalogue_url(request, tmp_path) -> str:
         c.execute(f'DROP DATABASE IF EXISTS "{name}"')
         c.execute(f'CREATE DATABASE "{name}"')
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+@contextmanager
+def api_server(db_url: str, log: Path) -> Iterator[str]:
+    """`emodash serve` (uvicorn) on a free loopback port as its own process; yields its base URL. Its output goes
+    to `log` (a file: a pipe would fill with the access log and block the server)."""
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "emodash", "serve", "--db", db_url, "--port", str(port)],
+        stdout=log.open("w"), stderr=subprocess.STDOUT, env={**os.environ, "EMODASH_DEBUG": ""},
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.time() > deadline or server.poll() is not None:
+                    pytest.fail(f"the API did not start:\n{log.read_text()[-3000:]}")
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

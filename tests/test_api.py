@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import cv2
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -23,7 +19,7 @@ from emodash.api.predict import MAX_UPLOAD
 from emodash.catalogue.db import connect
 from emodash.catalogue.ingest import ingest
 from emodash.cli import main
-from tests.conftest import data_path
+from tests.conftest import api_server, data_path
 
 N_CSV, N_DEMO = 280, 155
 
@@ -212,29 +208,9 @@ def test_bad_uploads_get_a_clear_4xx_and_nothing_is_stored(client, tmp_path, mon
     assert client.get("/images?foo=1").status_code == 400 and client.delete("/images").status_code == 405
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_the_served_api_survives_fuzzing_from_its_own_schema(db_url, tmp_path):
-    port = _free_port()
-    log = tmp_path / "server.log"  # a file, not a pipe: the access log of a thousand requests would fill a pipe
-    server = subprocess.Popen(
-        [sys.executable, "-m", "emodash", "serve", "--db", db_url, "--port", str(port)],
-        stdout=log.open("w"), stderr=subprocess.STDOUT, env={**os.environ, "EMODASH_DEBUG": ""},
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not answer /health")
+    log = tmp_path / "server.log"
+    with api_server(db_url, log) as base:
         st = Path(sys.executable).with_name("schemathesis")
         run = subprocess.run(
             [str(st), "run", f"{base}/openapi.json", "--max-examples", "25", "--seed", "7", "--checks", "all",
@@ -244,8 +220,5 @@ def test_the_served_api_survives_fuzzing_from_its_own_schema(db_url, tmp_path):
         )  # fmt: skip
         assert run.returncode == 0, run.stdout[-4000:]
         assert "passed" in run.stdout
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     text = log.read_text()
     assert "Traceback" not in text and " 500 " not in text, text[-3000:]

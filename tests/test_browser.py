@@ -189,3 +189,27 @@ def test_together_page_flags_happy_words_in_an_angry_voice(server, astronaut_bgr
             page.screenshot(path=str(tmp_path / "together.png"), full_page=True)
         finally:
             browser.close()
+
+
+def test_the_api_documentation_renders_offline(tmp_path):
+    """/docs in a real browser on a machine without internet: Swagger UI comes from the package, not a CDN."""
+    from playwright.sync_api import sync_playwright
+
+    from emodash.catalogue.db import connect
+    from tests.conftest import api_server
+
+    db = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    connect(db).dispose()
+    with api_server(db, tmp_path / "api.log") as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        outside = []
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
+        page.goto(f"{base}/docs")
+        page.wait_for_selector(".opblock", timeout=30_000)
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        browser.close()
+    assert {"/images", "/images/{image_id}/file", "/predict/face", "/facs/emotions/{emotion}"} <= {
+        p.replace("\u200b", "") for p in paths
+    }
+    assert outside == []

@@ -11,7 +11,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -73,12 +73,35 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "the request does not fit the API's schema"
 
 
+def _offline_docs(app: FastAPI) -> None:
+    """/docs: Swagger UI from the files the `fastapi-swagger` wheel ships (only its files are used), so that the
+    interactive documentation works on a machine without internet."""
+    from importlib.resources import files
+
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/docs-static", StaticFiles(directory=str(files("fastapi_swagger") / "resources")), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title="emodash API",
+            swagger_js_url="/docs-static/swagger-ui-bundle.js",
+            swagger_css_url="/docs-static/swagger-ui.css",
+            swagger_favicon_url="/docs-static/favicon-32x32.png",
+        )
+
+
 def create_app(db: str | None = None) -> FastAPI:
     """The API over the catalogue at `db` (see `emodash.catalogue.db.url_for`) and the shipped models."""
     app = FastAPI(
         title="emodash",
         summary="The emodash face-image catalogue (read-only) and emotion predictions over HTTP.",
         version="1",
+        docs_url=None,  # served below from local files: FastAPI's own pages load Swagger UI and ReDoc from a CDN
+        redoc_url=None,
     )
     app.state.engine = connect(db)
     app.state.models = {}
@@ -112,6 +135,7 @@ def create_app(db: str | None = None) -> FastAPI:
             n = s.scalar(select(func.count()).select_from(Image)) or 0
         return {"status": "ok", "database": app.state.engine.dialect.name, "images": n}
 
+    _offline_docs(app)
     app.include_router(catalogue.router)
     app.include_router(predict.router)
     return app
