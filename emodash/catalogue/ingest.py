@@ -50,6 +50,14 @@ class IngestResult:
         return dict(self.__dict__)
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl+C during an ingest: `result` holds what the run had committed (whole batches) before it stopped."""
+
+    def __init__(self, result: IngestResult) -> None:
+        super().__init__(f"interrupted after {result.kept} image(s)")
+        self.result = result
+
+
 @dataclass
 class _Item:
     origin: str
@@ -242,8 +250,12 @@ def ingest(
             result.kept += len(images)
             if progress:
                 progress(min(start + batch, total), total)
-    except BaseException:
+    except KeyboardInterrupt:
         _finish(engine, run_id, "interrupted")
+        result.status = "interrupted"
+        raise Interrupted(result) from None
+    except BaseException:
+        _finish(engine, run_id, "failed")
         raise
     result.status = "complete"
     _finish(engine, run_id, "complete", present=result.present)

@@ -8,12 +8,10 @@ import sys
 
 
 def add(target: str, db: str | None, faces: str, crop: bool, name: str | None) -> int:
-    from sqlalchemy.orm import Session
     from tqdm import tqdm
 
-    from emodash.catalogue import queries
     from emodash.catalogue.db import connect
-    from emodash.catalogue.ingest import ingest
+    from emodash.catalogue.ingest import Interrupted, ingest
 
     engine = connect(db)
     bar = tqdm(desc=f"adding {name or target}", unit="img", file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
@@ -24,15 +22,11 @@ def add(target: str, db: str | None, faces: str, crop: bool, name: str | None) -
 
     try:
         result = ingest(engine, target, faces=faces, crop=crop, name=name, progress=progress)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         bar.close()
-        with Session(engine) as session:
-            run = queries.runs(session)[0]
-        print(
-            f"emodash: interrupted: {run['kept']} images of this run are in (whole batches only); "
-            "run the same command again to finish",
-            file=sys.stderr,
-        )
+        done = stop.result.kept if isinstance(stop, Interrupted) else 0
+        print(f"emodash: interrupted: {done} image(s) of this run are in (whole batches only); run the same "
+              "command again to finish", file=sys.stderr)  # fmt: skip
         return 130
     bar.close()
     print(
