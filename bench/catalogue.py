@@ -23,13 +23,15 @@ import numpy as np
 from bench.timing import table
 
 TARGET = "fer2013-train"
-QUERIES = (
-    "/images?emotion=happiness&page=3&page_size=50",
-    "/images?source=fer2013-train&colour=grey&duplicate=true",
-    "/images?emotion=fear&has_face=false&min_width=40&page=10",
-    "/images?split=train&page_size=200&page=7",
+QUERIES = (  # {page} is drawn at random for every request from 1-20, so that pages are not all served from memory
+    "/images?emotion=happiness&page={page}&page_size=50",
+    "/images?source=fer2013-train&colour=grey&duplicate=true&page={page}",
+    "/images?emotion=fear&has_face=false&min_width=40&page={page}",
+    "/images?split=train&page_size=200&page={page}",
 )
 CLIENTS = (1, 50, 200)
+WORKERS = (1, 2)  # uvicorn worker processes
+USERS, THINK_S = 50, 1.0  # people browsing: a request, then about a second reading it
 READS = 2_000
 TIMEOUT_S = 35  # a request answered later counts as failed (the API's pool gives up after 30 s)
 
@@ -72,14 +74,17 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _server(url: str, log: Path) -> Iterator[str]:
-    """`emodash serve` on `url` in a subprocess (uvicorn's log to `log`); its base URL once /health answers."""
+def _server(url: str, log: Path, workers: int) -> Iterator[str]:
+    """`emodash serve` on `url` with `workers` processes (uvicorn's log to `log`); its base URL once /health
+    answers."""
     import httpx
 
     port = _free_port()
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "emodash", "serve", "--db", url, "--port", str(port)], stdout=out, stderr=out
+            [sys.executable, "-m", "emodash", "serve", "--db", url, "--port", str(port), "--workers", str(workers)],
+            stdout=out,
+            stderr=out,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -105,7 +110,9 @@ def _server(url: str, log: Path) -> Iterator[str]:
             proc.wait()
 
 
-async def _load(base: str, clients: int, requests: int, deadline_s: float) -> tuple[np.ndarray, int, float]:
+async def _load(
+    base: str, clients: int, requests: int, deadline_s: float, think_s: float = 0.0
+) -> tuple[np.ndarray, int, float]:
     """`clients` clients, one connection each, sending `requests // clients` requests back to back (after one
     untimed request each to open the connection), none started after `deadline_s`, each given up after `TIMEOUT_S`;
     (latencies ms, answers other than 200 including failed requests, wall seconds)."""
@@ -120,21 +127,27 @@ async def _load(base: str, clients: int, requests: int, deadline_s: float) -> tu
 
     async def client(k: int) -> None:
         nonlocal bad
+        rng = random.Random(k)
         limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
         async with httpx.AsyncClient(base_url=base, limits=limits, timeout=TIMEOUT_S) as c:
             await c.get("/health")
             await ready.wait()
             await go.wait()
+            if think_s:  # people arrive at different moments, not all at the starting gun
+                await asyncio.sleep(rng.uniform(0, 2 * think_s))
             for i in range(per):
                 start = time.perf_counter()
                 if start > stop:
                     break
                 try:
-                    ok = (await c.get(QUERIES[(k + i) % len(QUERIES)])).status_code == 200
+                    query = QUERIES[(k + i) % len(QUERIES)].format(page=rng.randint(1, 20))
+                    ok = (await c.get(query)).status_code == 200
                 except httpx.HTTPError:
                     ok = False
                 ms.append((time.perf_counter() - start) * 1e3)
                 bad += not ok
+                if think_s:  # a person reading the page before the next click (exponential, mean think_s)
+                    await asyncio.sleep(rng.expovariate(1 / think_s))
 
     tasks = [asyncio.create_task(client(k)) for k in range(clients)]
     await ready.wait()
@@ -146,12 +159,14 @@ async def _load(base: str, clients: int, requests: int, deadline_s: float) -> tu
 
 
 def _http(base: str, requests: int, deadline_s: float) -> list[list]:
-    """[clients, requests, p50 ms, p99 ms, requests/s, non-200] per concurrency level."""
+    """[clients, think s, requests, p50 ms, p99 ms, requests/s, non-200] per level: clients back to back (the
+    server's capacity), then USERS people who read each page for THINK_S on average before the next request."""
     asyncio.run(_load(base, 1, 40, deadline_s))  # warm-up: imports, pools, SQLite's page cache, PostgreSQL's plans
     rows = []
-    for clients in CLIENTS:
-        ms, bad, wall = asyncio.run(_load(base, clients, requests, deadline_s))
-        rows.append([clients, len(ms), float(np.median(ms)), float(np.percentile(ms, 99)), len(ms) / wall, bad])
+    for clients, think in [*((c, 0.0) for c in CLIENTS), (USERS, THINK_S)]:
+        ms, bad, wall = asyncio.run(_load(base, clients, requests, deadline_s, think))
+        rows.append([clients, think, len(ms), float(np.median(ms)), float(np.percentile(ms, 99)), len(ms) / wall,
+                     bad])  # fmt: skip
     return rows
 
 
@@ -226,23 +241,27 @@ def run(requests: int = 1_000, deadline_s: float = 40) -> str:
         for backend, url, why in dbs:
             if url is None:
                 ingest_rows.append([backend, f"skipped: {why}", "", "", "", ""])
-                http_rows.append([backend, f"skipped: {why}", "", "", "", "", ""])
+                http_rows.append([backend, f"skipped: {why}", "", "", "", "", "", "", ""])
                 continue
             ingest_rows.append([backend, *_ingest(url)])
-            with _server(url, Path(tmp) / f"serve-{backend}.log") as base:
-                http_rows += [[backend, *r] for r in _http(base, requests, deadline_s)]
+            for workers in WORKERS:
+                with _server(url, Path(tmp) / f"serve-{backend}-{workers}.log", workers) as base:
+                    http_rows += [[backend, workers, *r] for r in _http(base, requests, deadline_s)]
         storage = _storage(files, Path(tmp))
     ingest_table = table(["backend", "images", "first run s", "images/s", "second run s", "added by the second"],
                          ingest_rows)  # fmt: skip
-    http_table = table(["backend", "clients", "requests", "p50 ms", "p99 ms", "requests/s", "non-200"], http_rows)
+    http_table = table(["backend", "workers", "clients", "think s", "requests", "p50 ms", "p99 ms", "requests/s",
+                        "non-200"], http_rows)  # fmt: skip
     storage_table = table(["layout", "files", "MB of bytes", "write s", "MB on disk (allocated)",
                            "read µs/image, median"], storage)  # fmt: skip
     return (
         f"### Catalogue: ingest of {TARGET} ({len(paths):,} images, faces=none; goal: the whole set under 2 minutes)"
         f"\n\n{ingest_table}\n\n"
-        "### Catalogue: `/images` over HTTP on loopback against `emodash serve` (uvicorn, one process) "
+        "### Catalogue: `/images` over HTTP on loopback against `emodash serve --workers N` (uvicorn) "
         f"(goal: p99 under 50 ms at 50 concurrent clients)\n\nEach client holds one connection and sends its share "
-        f"of {requests:,} requests back to back, cycling through " + ", ".join(f"`{q}`" for q in QUERIES) + ". "
+        f"of {requests:,} requests, cycling through " + ", ".join(f"`{q}`" for q in QUERIES) + " (page 1-20 at "
+        f"random): back to back (think 0: the server's capacity; latency is then clients / capacity), or as "
+        f"{USERS} people who read each page for {THINK_S:g} s on average (exponential) before the next. "
         f"A level starts no request after {deadline_s:.0f} s and gives one up after {TIMEOUT_S} s (counted as "
         f"non-200). Client and server share this machine's cores.\n\n{http_table}\n\n"
         f"### Catalogue: storing the image bytes ({len(files):,} distinct FER-2013 files), blobs vs a "

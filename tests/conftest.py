@@ -85,8 +85,8 @@ def catalogue_url(request, tmp_path) -> str:
 
 
 @contextmanager
-def api_server(db_url: str, log: Path) -> Iterator[str]:
-    """`emodash serve` (uvicorn) on a free loopback port as its own process; yields its base URL. Its output goes
+def api_server(db_url: str, log: Path, workers: int = 1) -> Iterator[str]:
+    """`emodash serve` (uvicorn, `workers` processes) on a free loopback port; yields its base URL. Its output goes
     to `log` (a file: a pipe would fill with the access log and block the server)."""
     import httpx
 
@@ -94,7 +94,7 @@ def api_server(db_url: str, log: Path) -> Iterator[str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "emodash", "serve", "--db", db_url, "--port", str(port)],
+        [sys.executable, "-m", "emodash", "serve", "--db", db_url, "--port", str(port), "--workers", str(workers)],
         stdout=log.open("w"), stderr=subprocess.STDOUT, env={**os.environ, "EMODASH_DEBUG": ""},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

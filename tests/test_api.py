@@ -8,6 +8,7 @@ import hashlib
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import cv2
@@ -210,7 +211,8 @@ def test_bad_uploads_get_a_clear_4xx_and_nothing_is_stored(client, tmp_path, mon
 
 def test_the_served_api_survives_fuzzing_from_its_own_schema(db_url, tmp_path):
     log = tmp_path / "server.log"
-    with api_server(db_url, log) as base:
+    workers = 2 if db_url.startswith("postgresql") else 1  # both ways of serving, one on each database
+    with api_server(db_url, log, workers) as base:
         st = Path(sys.executable).with_name("schemathesis")
         run = subprocess.run(
             [str(st), "run", f"{base}/openapi.json", "--max-examples", "25", "--seed", "7", "--checks", "all",
@@ -222,3 +224,19 @@ def test_the_served_api_survives_fuzzing_from_its_own_schema(db_url, tmp_path):
         assert "passed" in run.stdout
     text = log.read_text()
     assert "Traceback" not in text and " 500 " not in text, text[-3000:]
+
+
+def test_kept_alive_connections_answer_without_a_delayed_ack_wait(tmp_path):
+    """With several workers, small answers on a kept-alive connection must not wait ~40 ms for the client's delayed
+    ACK (uvicorn's own listening socket loses TCP_NODELAY: Kludex/uvicorn#3149; `emodash serve` binds its own)."""
+    import httpx
+
+    db = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    connect(db).dispose()
+    with api_server(db, tmp_path / "api.log", workers=2) as base, httpx.Client(base_url=base) as client:
+        times = []
+        for _ in range(21):  # one connection, kept alive
+            start = time.perf_counter()
+            assert client.get("/health").status_code == 200
+            times.append(time.perf_counter() - start)
+    assert sorted(times)[10] < 0.025, times  # 40-50 ms each when Nagle waits for the delayed ACK

@@ -73,6 +73,36 @@ def test_migrations_build_exactly_the_models_schema(catalogue_url):
     engine.dispose()
 
 
+def test_upgrading_a_first_schema_catalogue_flags_its_duplicates(catalogue_url):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    from emodash.catalogue.db import MIGRATIONS, migrate
+
+    engine = create_engine(catalogue_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(text("INSERT INTO sources VALUES (1, 's', 'f', 'l', 'ls', false)"))
+        conn.execute(text("INSERT INTO ingest_runs VALUES (1, 1, 't', 'none', false, '2026-01-01 00:00:00+00', NULL, "
+                          "'complete', 3, 3, 3, 0)"))  # fmt: skip
+        conn.execute(text("INSERT INTO image_files VALUES ('h', 'image/png', 1, :b)"), {"b": b"\0"})
+        for i, pixels in enumerate(("p1", "p1", "p2"), 1):
+            conn.execute(
+                text("INSERT INTO images (id, source_id, origin, source_label, split, width, height, aspect, format, "
+                     "colour, file_size, file_sha256, pixel_sha256, cropped, run_id) VALUES "
+                     "(:i, 1, :o, 'happy', 'x', 1, 1, 1.0, 'PNG', 'grey', 1, 'h', :p, false, 1)"),
+                {"i": i, "o": f"item {i}", "p": pixels},
+            )  # fmt: skip
+    migrate(engine)
+    with Session(engine) as s:
+        assert dict(s.execute(select(Image.id, Image.duplicate)).all()) == {1: True, 2: True, 3: False}
+    engine.dispose()
+
+
 def test_the_facs_tables_agree_with_the_reference_in_shared_data():
     ref = pd.read_csv(data_path("facs", "au_reference.csv"))
     names = dict(zip(ref["au"].astype(str), ref["facs_name"].str.lower()))

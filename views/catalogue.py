@@ -39,7 +39,7 @@ with Session(engine) as db:
 
     emotions = queries.list_emotions(db)
     labels = sorted({lab["label"] for e in emotions for lab in e["source_labels"]} - {e["name"] for e in emotions})
-    splits = queries.splits(db)
+    splits = queries.vocabulary(db)["splits"]
 
     tab_images, tab_counts, tab_funnel, tab_dups, tab_facs, tab_runs = st.tabs(
         ["Images", "Counts", "Ingest funnel", "Duplicates", "FACS", "Ingest runs"]

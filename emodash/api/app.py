@@ -13,11 +13,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartParser
 
 from emodash.api import catalogue, predict
+from emodash.api.deps import run_query
 from emodash.api.schemas import ERRORS, Health
 from emodash.catalogue.db import connect
 from emodash.catalogue.schema import Image
@@ -129,10 +129,9 @@ def create_app(db: str | None = None) -> FastAPI:
         return _error(500, f"unexpected {type(exc).__name__}; please report it")
 
     @app.get("/health", response_model=Health, tags=["service"], responses=ERRORS)
-    def health() -> dict:
+    async def health(request: Request) -> dict:
         """The service answers and its database too: the backend and how many images it holds."""
-        with Session(app.state.engine) as s:
-            n = s.scalar(select(func.count()).select_from(Image)) or 0
+        n = await run_query(request, lambda s: s.scalar(select(func.count()).select_from(Image)) or 0)
         return {"status": "ok", "database": app.state.engine.dialect.name, "images": n}
 
     _offline_docs(app)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
-from sqlalchemy.orm import Session
 
-from emodash.api.deps import known_params, session
+from emodash.api.deps import known_params, run_query
 from emodash.api.schemas import ERRORS, EmotionOut, Error, FacsEmotionOut, ImageOut, ImagePage, SourceOut, UnitOut
 from emodash.catalogue import queries
 
@@ -25,9 +24,8 @@ NOT_FOUND = {404: {"model": Error}}
     response_model=ImagePage,
     dependencies=[Depends(known_params("page", "page_size", *queries.FILTERS))],
 )
-def images(
+async def images(
     request: Request,
-    db: Annotated[Session, Depends(session)],
     page: Annotated[int, Query(ge=1, le=10**9)] = 1,
     page_size: Annotated[int, Query(ge=1, le=queries.MAX_PAGE_SIZE)] = 50,
     source: Label = None,
@@ -47,7 +45,7 @@ def images(
     is empty, with `previous` pointing back to the last page."""
     flt = queries.ImageFilter(source, emotion, split, colour, min_width, max_width, min_height, max_height,
                               min_aspect, max_aspect, has_face, duplicate)  # fmt: skip
-    p = queries.list_images(db, flt, page, page_size)
+    p = await run_query(request, queries.list_images, flt, page, page_size)
 
     def link(n: int) -> str:
         return str(request.url.include_query_params(page=n))
@@ -63,9 +61,9 @@ ImageId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/images/{image_id}", response_model=ImageOut, responses=NOT_FOUND, dependencies=[Depends(known_params())])
-def image(image_id: ImageId, db: Annotated[Session, Depends(session)]) -> dict:
+async def image(image_id: ImageId, request: Request) -> dict:
     """One image's metadata."""
-    found = queries.get_image(db, image_id)
+    found = await run_query(request, queries.get_image, image_id)
     if found is None:
         raise HTTPException(404, f"no image {image_id}")
     return found
@@ -77,9 +75,9 @@ def image(image_id: ImageId, db: Annotated[Session, Depends(session)]) -> dict:
     responses={**NOT_FOUND, 200: {"content": {"image/*": {}}, "description": "the stored file"}, 304: {}},
     dependencies=[Depends(known_params())],
 )
-def image_file(image_id: ImageId, request: Request, db: Annotated[Session, Depends(session)]) -> Response:
+async def image_file(image_id: ImageId, request: Request) -> Response:
     """The image's stored bytes with their content type; the ETag is the bytes' SHA-256 (If-None-Match -> 304)."""
-    found = queries.image_file(db, image_id)
+    found = await run_query(request, queries.image_file, image_id)
     if found is None:
         raise HTTPException(404, f"no image {image_id}")
     data, content_type, sha = found
@@ -91,21 +89,21 @@ def image_file(image_id: ImageId, request: Request, db: Annotated[Session, Depen
 
 
 @router.get("/sources", response_model=list[SourceOut], dependencies=[Depends(known_params())])
-def sources(db: Annotated[Session, Depends(session)]) -> list[dict]:
+async def sources(request: Request) -> list[dict]:
     """Every source, its format and location, image and rejection counts, and how its labels map."""
-    return queries.list_sources(db)
+    return await run_query(request, queries.list_sources)
 
 
 @router.get("/emotions", response_model=list[EmotionOut], dependencies=[Depends(known_params())])
-def emotions(db: Annotated[Session, Depends(session)]) -> list[dict]:
+async def emotions(request: Request) -> list[dict]:
     """The canonical emotions with their image counts and the source labels mapped onto each."""
-    return queries.list_emotions(db)
+    return await run_query(request, queries.list_emotions)
 
 
 @router.get("/facs/units", response_model=list[UnitOut], dependencies=[Depends(known_params())])
-def facs_units(db: Annotated[Session, Depends(session)]) -> list[dict]:
+async def facs_units(request: Request) -> list[dict]:
     """The FACS action units: number, name, muscles, and the prototypes each belongs to."""
-    return queries.facs_units(db)
+    return await run_query(request, queries.facs_units)
 
 
 @router.get(
@@ -114,13 +112,14 @@ def facs_units(db: Annotated[Session, Depends(session)]) -> list[dict]:
     responses=NOT_FOUND,
     dependencies=[Depends(known_params("examples"))],
 )
-def facs_emotion(
+async def facs_emotion(
     emotion: Annotated[str, Path(max_length=40)],
-    db: Annotated[Session, Depends(session)],
+    request: Request,
     examples: Annotated[int, Query(ge=0, le=50)] = 8,
 ) -> dict:
     """An emotion's FACS prototype (by its name or its canonical emotion), its units, and example images."""
-    found = queries.facs_emotion(db, emotion, examples)
+    found = await run_query(request, queries.facs_emotion, emotion, examples)
     if found is None:
-        raise HTTPException(404, f"no FACS prototype for {emotion!r}; known: {', '.join(queries.prototypes(db))}")
+        known = ", ".join(await run_query(request, queries.prototypes))
+        raise HTTPException(404, f"no FACS prototype for {emotion!r}; known: {known}")
     return found

@@ -48,11 +48,12 @@ async def face(
     from emodash.io.images import decode_image
 
     data, name = await _read(file)
-    frame = decode_image(data, name)
+    frame = await run_in_threadpool(decode_image, data, name)
     if aligned:
-        m = model(request, "face", lambda: registry.load_predictor("face"))
+        m = await run_in_threadpool(model, request, "face", lambda: registry.load_predictor("face"))
     else:
-        m = model(request, f"face-pipeline-{detector}", lambda: registry.load_face_pipeline(detector))
+        load = lambda: registry.load_face_pipeline(detector)  # noqa: E731
+        m = await run_in_threadpool(model, request, f"face-pipeline-{detector}", load)
     faces = await run_in_threadpool(inference.faces_in, frame, m, aligned)
     return inference.faces_json(name, faces)
 
@@ -72,9 +73,9 @@ async def speech(request: Request, file: Annotated[UploadFile, File(description=
     from emodash.io.audio import check_speech, decode_audio
 
     data, name = await _read(file)
-    m = model(request, "speech", lambda: registry.load_predictor("speech"))
 
     def score() -> dict:
+        m = model(request, "speech", lambda: registry.load_predictor("speech"))
         return inference.scores_json(name, m.predict(check_speech(decode_audio(data, name), name)))
 
     return await run_in_threadpool(score)

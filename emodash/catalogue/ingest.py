@@ -16,7 +16,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -239,6 +239,7 @@ def ingest(
                     stmt = _insert(engine, model, rows)
                     if stmt is not None:
                         session.execute(stmt)
+                _flag_duplicates(session, {r["pixel_sha256"] for r in images})
                 session.execute(
                     update(IngestRun).where(IngestRun.id == run_id).values(
                         found=IngestRun.found + len(chunk), readable=IngestRun.readable + readable,
@@ -289,6 +290,22 @@ def _process(item: _Item, detector: _Faces | None, crop: bool, files: dict[str, 
         "face_x": fx, "face_y": fy, "face_w": fw, "face_h": fh,
         "detector": detector.name if detector else None, "cropped": bool(crop and box),
     }  # fmt: skip
+
+
+def _flag_duplicates(session: Session, hashes: set[str]) -> None:
+    """Mark every image whose pixels another image now shares (in the batch's transaction: the flag and the rows
+    that make it true are committed together)."""
+    if not hashes:
+        return
+    shared = (
+        select(Image.pixel_sha256)
+        .where(Image.pixel_sha256.in_(hashes))
+        .group_by(Image.pixel_sha256)
+        .having(func.count() > 1)
+    )
+    session.execute(
+        update(Image).where(Image.pixel_sha256.in_(shared), Image.duplicate.is_(False)).values(duplicate=True)
+    )
 
 
 def _finish(engine: Engine, run_id: int, status: str, **values) -> None:

@@ -5,10 +5,13 @@ every function takes an open `Session` and returns plain dicts and lists, ready 
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
+from typing import TypeVar
 
 from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from emodash.catalogue.schema import (
     ActionUnit,
@@ -24,6 +27,7 @@ from emodash.catalogue.schema import (
 )
 from emodash.core.errors import InputError
 
+T = TypeVar("T")
 MAX_PAGE_SIZE = 500
 COLOURS = ("grey", "rgb")
 
@@ -75,40 +79,90 @@ def _image_columns() -> Select:
     )  # fmt: skip
 
 
-def _duplicated_hashes() -> Select:
-    other = aliased(Image)
-    return select(other.pixel_sha256).group_by(other.pixel_sha256).having(func.count() > 1)
+_MEMO: dict[tuple, object] = {}
+_MEMO_LOCK = threading.Lock()
+_MEMO_MAX = 4096
 
 
-def check_filter(session: Session, flt: ImageFilter) -> None:
+def _version(session: Session) -> tuple:
+    """What changes whenever the catalogue's content does: its ingest runs, their progress and start times."""
+    row = session.execute(
+        select(func.count(IngestRun.id), func.max(IngestRun.id), func.sum(IngestRun.found),
+               func.count(IngestRun.finished), func.max(IngestRun.started))
+    ).one()  # fmt: skip
+    return (str(session.get_bind().url), *row)
+
+
+def _memo(session: Session, version: tuple, key: object, compute: Callable[[], T]) -> T:
+    """`compute()` once per catalogue version and key, in this process (the API and the page ask the same counts
+    and vocabularies again and again; only an ingest changes them, and it changes the version)."""
+    k = (version, key)
+    if k in _MEMO:
+        return _MEMO[k]
+    value = compute()
+    with _MEMO_LOCK:
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        _MEMO[k] = value
+    return value
+
+
+def vocabulary(session: Session, version: tuple | None = None) -> dict:
+    """The names filters may use: sources, canonical emotions (name -> id), sources' labels (label -> the canonical
+    emotions it maps onto), splits."""
+
+    def compute() -> dict:
+        labels: dict[str, set] = {}
+        for label, emotion in session.execute(
+            select(SourceLabel.label, Emotion.name).outerjoin(Emotion, Emotion.id == SourceLabel.emotion_id)
+        ):
+            labels.setdefault(label, set()).add(emotion)
+        return {
+            "sources": list(session.scalars(select(Source.name).order_by(Source.name))),
+            "emotions": dict(session.execute(select(Emotion.name, Emotion.id)).all()),
+            "labels": labels,
+            "splits": list(session.scalars(select(Image.split).distinct().order_by(Image.split))),
+        }
+
+    return _memo(session, version or _version(session), "vocabulary", compute)
+
+
+def check_filter(session: Session, flt: ImageFilter, vocab: dict | None = None) -> None:
     """InputError naming the known values when a filter asks for a source, emotion, split or colour that the
     catalogue has never held (an empty page would hide a typo)."""
+    vocab = vocab or vocabulary(session)
     if flt.colour is not None and flt.colour not in COLOURS:
         raise InputError(f"colour {flt.colour!r}: choose grey or rgb")
-    if flt.source is not None:
-        known = list(session.scalars(select(Source.name).order_by(Source.name)))
-        if flt.source not in known:
-            raise InputError(f"no source named {flt.source!r}; known: {', '.join(known) or 'none yet'}")
-    if flt.emotion is not None:
-        known = set(session.scalars(select(Emotion.name))) | set(session.scalars(select(SourceLabel.label)))
-        if flt.emotion not in known:
-            raise InputError(f"no emotion or source label {flt.emotion!r}; known: {', '.join(sorted(known))}")
-    if flt.split is not None:
-        known = splits(session)
-        if flt.split not in known:
-            raise InputError(f"no split {flt.split!r}; known: {', '.join(known) or 'none yet'}")
+    if flt.source is not None and flt.source not in vocab["sources"]:
+        raise InputError(f"no source named {flt.source!r}; known: {', '.join(vocab['sources']) or 'none yet'}")
+    if flt.emotion is not None and flt.emotion not in vocab["emotions"] and flt.emotion not in vocab["labels"]:
+        known = ", ".join(sorted({*vocab["emotions"], *vocab["labels"]}))
+        raise InputError(f"no emotion or source label {flt.emotion!r}; known: {known}")
+    if flt.split is not None and flt.split not in vocab["splits"]:
+        raise InputError(f"no split {flt.split!r}; known: {', '.join(vocab['splits']) or 'none yet'}")
     for low, high in (("min_width", "max_width"), ("min_height", "max_height"), ("min_aspect", "max_aspect")):
         lo, hi = getattr(flt, low), getattr(flt, high)
         if lo is not None and hi is not None and lo > hi:
             raise InputError(f"{low} ({lo}) is above {high} ({hi})")
 
 
-def _where(stmt: Select, flt: ImageFilter) -> Select:
+def _emotion_clause(name: str, vocab: dict):
+    """Images of a canonical emotion or with a source's label, as a condition an index answers: by canonical id when
+    every label of that name maps onto that same emotion, by label when the name is no canonical emotion."""
+    emotion_id = vocab["emotions"].get(name)
+    mapped = vocab["labels"].get(name, set())
+    if emotion_id is None:
+        return Image.source_label == name
+    if mapped <= {name}:  # a label of that name always means that emotion: the canonical id covers it
+        return Image.emotion_id == emotion_id
+    return or_(Image.emotion_id == emotion_id, Image.source_label == name)
+
+
+def _where(stmt: Select, flt: ImageFilter, vocab: dict) -> Select:
     if flt.source is not None:
         stmt = stmt.where(Image.source_id == select(Source.id).where(Source.name == flt.source).scalar_subquery())
     if flt.emotion is not None:
-        canonical = select(Emotion.id).where(Emotion.name == flt.emotion).scalar_subquery()
-        stmt = stmt.where(or_(Image.emotion_id == canonical, Image.source_label == flt.emotion))
+        stmt = stmt.where(_emotion_clause(flt.emotion, vocab))
     if flt.split is not None:
         stmt = stmt.where(Image.split == flt.split)
     if flt.colour is not None:
@@ -123,8 +177,7 @@ def _where(stmt: Select, flt: ImageFilter) -> Select:
     if flt.has_face is not None:
         stmt = stmt.where(Image.face_w.is_not(None) if flt.has_face else Image.face_w.is_(None))
     if flt.duplicate is not None:
-        dup = Image.pixel_sha256.in_(_duplicated_hashes())
-        stmt = stmt.where(dup if flt.duplicate else ~dup)
+        stmt = stmt.where(Image.duplicate.is_(flt.duplicate))
     return stmt
 
 
@@ -157,17 +210,15 @@ def list_images(session: Session, flt: ImageFilter = ImageFilter(), page: int = 
         raise InputError(f"page must be 1 or more (got {page})")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise InputError(f"page_size must be between 1 and {MAX_PAGE_SIZE} (got {page_size})")
-    check_filter(session, flt)
-    total = session.scalar(_where(select(func.count()).select_from(Image), flt)) or 0
+    version = _version(session)
+    vocab = vocabulary(session, version)
+    check_filter(session, flt, vocab)
+    count = _where(select(func.count()).select_from(Image), flt, vocab)
+    total = _memo(session, version, ("total", flt), lambda: session.scalar(count) or 0)
     rows = session.execute(
-        _where(_image_columns(), flt).order_by(Image.id).offset((page - 1) * page_size).limit(page_size)
+        _where(_image_columns(), flt, vocab).order_by(Image.id).offset((page - 1) * page_size).limit(page_size)
     ).all()
     return Page(_with_copies(session, rows), total, page, page_size, math.ceil(total / page_size))
-
-
-def splits(session: Session) -> list[str]:
-    """The splits the catalogue's images carry (as their sources name them)."""
-    return list(session.scalars(select(Image.split).distinct().order_by(Image.split)))
 
 
 def get_image(session: Session, image_id: int) -> dict | None:
@@ -364,6 +415,10 @@ def runs(session: Session) -> list[dict]:
 
 def stats(session: Session) -> dict:
     """Everything `emodash catalogue stats` prints: totals, the funnel, counts, duplicates and runs."""
+    return _memo(session, _version(session), "stats", lambda: _stats(session))
+
+
+def _stats(session: Session) -> dict:
     return {
         "images": session.scalar(select(func.count()).select_from(Image)) or 0,
         "files": session.scalar(select(func.count()).select_from(ImageFile)) or 0,

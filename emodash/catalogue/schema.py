@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import DateTime, Float, ForeignKey, Index, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -83,6 +83,8 @@ class Image(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "origin", name="uq_images_source_origin"),
         Index("ix_images_emotion_id", "emotion_id", "id"),
+        Index("ix_images_source_label", "source_label", "id"),
+        Index("ix_images_duplicate", "duplicate", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
@@ -98,6 +100,7 @@ class Image(Base):
     file_size: Mapped[int]
     file_sha256: Mapped[str] = mapped_column(ForeignKey("image_files.sha256"), index=True)
     pixel_sha256: Mapped[str] = mapped_column(String(64), index=True)  # decoded pixels: finds re-encoded duplicates
+    duplicate: Mapped[bool] = mapped_column(default=False, server_default=false())  # another image has its pixels
     face_x: Mapped[int | None]
     face_y: Mapped[int | None]
     face_w: Mapped[int | None]
