@@ -13,5 +13,5 @@ RUN pip install --no-cache-dir -r requirements.txt \
 COPY . .
 RUN pip install --no-cache-dir --no-deps --no-build-isolation -e .
 
-EXPOSE 8501
+EXPOSE 8501 8000
 CMD ["streamlit", "run", "app.py", "--server.address", "0.0.0.0", "--server.port", "8501"]
