@@ -118,8 +118,9 @@ MODALITIES: tuple[Modality, ...] = (
     Modality(
         "pose", "Body pose", noun="body",
         reader=_at("pose", "formats:read"), demo=_at("pose", "formats:demo"), describe=_at("pose", "eda:describe"),
-        section=_section("pose"),
-        formats="MediaPipe 33-joint keypoint CSV (long or wide)", research="EDA (synthetic demo; no public data here)",
+        task=_at("pose", "task:pose_task"), section=_section("pose"),
+        formats="MediaPipe 33-joint keypoint CSV (long or wide); videos through `emodash pose extract`",
+        research="EDA, the skeletal-movement study (clustering), comparison (no public data here: bring videos)",
         datasets=(DatasetInfo("demo-pose", "pose", "Demo body-pose sequences", _at("pose", "formats:demo")),),
     ),
     Modality(
