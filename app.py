@@ -15,6 +15,7 @@ pages = {
         st.Page("views/photo.py", title="Photo", icon=":material/photo_camera:"),
         st.Page("views/text.py", title="Text", icon=":material/chat:"),
         st.Page("views/voice.py", title="Voice", icon=":material/mic:"),
+        st.Page("views/pose.py", title="Body pose", icon=":material/accessibility_new:"),
         st.Page("views/together.py", title="Together", icon=":material/join:"),
     ],
     "Research": [

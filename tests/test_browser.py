@@ -213,3 +213,38 @@ def test_the_api_documentation_renders_offline(tmp_path):
         p.replace("\u200b", "") for p in paths
     }
     assert outside == []
+
+
+def test_pose_page_draws_the_skeleton_and_reads_the_movement(server, astronaut_bgr, tmp_path):
+    """Live pose with a fake camera playing a video of a person moving: the skeleton is drawn on the returned video
+    (its green bones are in the picture) and the movement readings are on the page."""
+    from playwright.sync_api import sync_playwright
+
+    video = tmp_path / "moving.y4m"
+    with open(video, "wb") as f:
+        f.write(b"YUV4MPEG2 W640 H480 F20:1 Ip A1:1 C420jpeg\n")
+        for i in range(40):
+            canvas = np.full((480, 640, 3), 128, np.uint8)
+            x = 100 + int(40 * np.sin(i / 4))
+            canvas[60:460, x : x + 400] = cv2.resize(astronaut_bgr, (400, 400))
+            f.write(b"FRAME\n" + cv2.cvtColor(canvas, cv2.COLOR_BGR2YUV_I420).tobytes())
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-video-capture={video}"],
+        )  # fmt: skip
+        try:
+            page = browser.new_page()
+            page.goto(f"{server}/pose", timeout=60_000)
+            page.get_by_text("Live body pose").first.wait_for(timeout=90_000)
+            webrtc = page.frame_locator("iframe[src*='webrtc_streamer']")
+            webrtc.get_by_role("button", name="START").click(timeout=90_000)
+            page.get_by_text(re.compile(r"Person found: \d+ of 33 joints")).wait_for(timeout=90_000)
+            page.get_by_text(re.compile(r"Arousal: (calm|moderate|agitated)")).wait_for(timeout=30_000)
+            assert page.get_by_text("Quantity of motion").count() >= 1
+            shot = webrtc.locator("video").first.screenshot()
+            rgb = cv2.imdecode(np.frombuffer(shot, np.uint8), cv2.IMREAD_COLOR)[..., ::-1].astype(int)
+            green = (rgb[..., 1] > 170) & (rgb[..., 0] < 140) & (rgb[..., 2] < 140)
+            assert green.sum() > 100, green.sum()  # the bones drawn in (80, 220, 80)
+        finally:
+            browser.close()

@@ -11,6 +11,7 @@ PAGES = [
     "views/photo.py",
     "views/text.py",
     "views/voice.py",
+    "views/pose.py",
     "views/together.py",
     "views/datasets.py",
     "views/everyday.py",

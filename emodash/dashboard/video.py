@@ -32,3 +32,20 @@ def face_frame_callback(
         return av.VideoFrame.from_ndarray(draw_faces(image, faces), format="bgr24")
 
     return callback
+
+
+def pose_frame_callback(session) -> Callable[[av.VideoFrame], av.VideoFrame]:
+    """A `video_frame_callback` for live pose: MediaPipe Pose on every frame, the skeleton drawn, the reading kept
+    in `session` (a `PoseSession`). Frames stay in memory."""
+    from emodash.modalities.pose.live import draw_skeleton
+
+    def callback(frame: av.VideoFrame) -> av.VideoFrame:
+        try:
+            image = frame.to_ndarray(format="bgr24")
+            reading = session.analyze(image)
+        except Exception:  # a frame that cannot be analysed is skipped and counted; the stream goes on
+            session.skipped += 1
+            return frame
+        return av.VideoFrame.from_ndarray(draw_skeleton(image, reading.landmarks), format="bgr24")
+
+    return callback
