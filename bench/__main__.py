@@ -9,7 +9,7 @@ import platform
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench import catalogue, cli, compare, datasets, detectors, face, ranges, soak, speech, text  # noqa: E402
+from bench import catalogue, cli, compare, datasets, detectors, face, pose, ranges, soak, speech, text  # noqa: E402
 
 SUITES = {
     "cli": cli.run,
@@ -22,6 +22,7 @@ SUITES = {
     "ranges": ranges.run,
     "compare": compare.run,
     "soak": soak.run,
+    "pose": pose.run,
 }
 
 
