@@ -12,7 +12,7 @@ import pytest
 from emodash import datasets
 from emodash.core.errors import InputError
 from emodash.core.taxonomy import CANONICAL_SET, FER2013
-from emodash.modalities.pose import eda, plots
+from emodash.modalities.pose import eda, plots, skeleton
 from emodash.modalities.pose import formats as pose
 
 
@@ -22,7 +22,7 @@ def _long(seq: np.ndarray, label: str, joint_names: bool = True, **columns: obje
     df = pd.DataFrame(
         {
             "frame": frames.ravel(),
-            "joint": np.array(pose.JOINTS)[joints.ravel()] if joint_names else joints.ravel(),
+            "joint": np.array(skeleton.JOINTS)[joints.ravel()] if joint_names else joints.ravel(),
             "x": seq[..., 0].ravel(),
             "y": seq[..., 1].ravel(),
             "z": seq[..., 2].ravel(),
@@ -37,7 +37,7 @@ def _long(seq: np.ndarray, label: str, joint_names: bool = True, **columns: obje
 
 
 def _wide(seq: np.ndarray, label: str) -> pd.DataFrame:
-    data = {f"{j}_{a}": seq[:, k, i] for k, j in enumerate(pose.JOINTS) for i, a in enumerate("xyz")}
+    data = {f"{j}_{a}": seq[:, k, i] for k, j in enumerate(skeleton.JOINTS) for i, a in enumerate("xyz")}
     return pd.DataFrame({"frame": np.arange(len(seq)), **data, "label": label})
 
 
@@ -59,9 +59,9 @@ def test_constants_are_mediapipes_landmarks_and_connections():
         pytest.skip("mediapipe is not installed")
 
     mp_pose = mediapipe_solutions().pose
-    assert pose.JOINTS == tuple(lm.name.lower() for lm in mp_pose.PoseLandmark)
-    assert set(pose.SKELETON) == {tuple(sorted(c)) for c in mp_pose.POSE_CONNECTIONS}
-    assert len(pose.SKELETON) == len(mp_pose.POSE_CONNECTIONS) == 35
+    assert skeleton.JOINTS == tuple(lm.name.lower() for lm in mp_pose.PoseLandmark)
+    assert set(skeleton.SKELETON) == {tuple(sorted(c)) for c in mp_pose.POSE_CONNECTIONS}
+    assert len(skeleton.SKELETON) == len(mp_pose.POSE_CONNECTIONS) == 35
 
 
 def test_long_layout_with_names_subjects_sequences_and_time(tmp_path):
@@ -82,7 +82,7 @@ def test_long_layout_with_names_subjects_sequences_and_time(tmp_path):
     np.testing.assert_allclose(ds.samples[1], b, atol=1e-9)
     assert ds.groups[["subject", "sequence"]].values.tolist() == [["P1", "walk1"], ["P2", "walk1"]]
     assert ds.meta["fps"] == pytest.approx(30.0) and ds.meta["layout"] == "long" and ds.meta["y_axis"] == "down"
-    assert ds.meta["joints"] == list(pose.JOINTS) and ds.meta["visibility"]
+    assert ds.meta["joints"] == list(skeleton.JOINTS) and ds.meta["visibility"]
     assert ds.meta["subject_source"] == "subject column"
 
 
@@ -234,7 +234,7 @@ def test_demo_bones_keep_their_length(demo_ds):
 def _figure() -> np.ndarray:
     """A hand-made still figure, y down: hips at x=+-1, shoulders 2 above, nose 3 above, wrists 4 apart."""
     frame = np.zeros((33, 3))
-    at = pose.JOINT_INDEX
+    at = skeleton.JOINT_INDEX
     frame[at["left_hip"]], frame[at["right_hip"]] = (1, 0, 0), (-1, 0, 0)
     frame[at["left_shoulder"]], frame[at["right_shoulder"]] = (1, -2, 0), (-1, -2, 0)
     frame[at["nose"]] = (0, -3, 0)
@@ -244,7 +244,7 @@ def _figure() -> np.ndarray:
 
 def test_sequence_features_on_a_known_movement():
     seq = np.repeat(_figure()[None], 11, axis=0)
-    seq[:, pose.JOINT_INDEX["left_wrist"], 2] = 0.5 * np.arange(11)  # 0.5 units per frame, straight ahead
+    seq[:, skeleton.JOINT_INDEX["left_wrist"], 2] = 0.5 * np.arange(11)  # 0.5 units per frame, straight ahead
     f = eda.sequence_features(seq, fps=10)
     assert f["wrist_speed"] == pytest.approx(2.5)  # left 5 units/s, right still
     assert f["speed"] == pytest.approx(5 / 33)
@@ -261,7 +261,7 @@ def test_sequence_features_on_a_known_movement():
 
 def test_describe_counts_and_per_label_features(tmp_path):
     seq = np.repeat(_figure()[None], 11, axis=0)
-    seq[:, pose.JOINT_INDEX["left_wrist"], 2] = 0.5 * np.arange(11)
+    seq[:, skeleton.JOINT_INDEX["left_wrist"], 2] = 0.5 * np.arange(11)
     time = np.repeat(np.arange(11) / 10, 33)
     pd.concat(
         [_long(seq, "happy", sequence="a", time=time), _long(seq * 0 + _figure(), "sad", sequence="b", time=time)]
@@ -298,8 +298,9 @@ def test_movement_features_table(demo_ds):
 def test_figures_have_the_expected_traces_and_frames(demo_ds):
     seq = demo_ds.samples[0]
     front = plots.skeleton_figure(seq[0])
-    assert len(front.data) == 2 and len(front.data[0].x) == 3 * len(pose.SKELETON)
-    assert list(front.data[1].text) == list(pose.JOINTS) and front.layout.yaxis.range[0] > front.layout.yaxis.range[1]
+    assert len(front.data) == 2 and len(front.data[0].x) == 3 * len(skeleton.SKELETON)
+    assert list(front.data[1].text) == list(skeleton.JOINTS)
+    assert front.layout.yaxis.range[0] > front.layout.yaxis.range[1]
     upright = plots.skeleton_figure(seq[0] * [1, -1, 1, 1], y_down=False)
     assert upright.layout.yaxis.range[0] < upright.layout.yaxis.range[1]
     cube = plots.skeleton_figure(seq[0], view="3d")

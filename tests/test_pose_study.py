@@ -17,7 +17,8 @@ from emodash.core.errors import InputError
 from emodash.core.taxonomy import label_set_for
 from emodash.modalities.pose import study
 from emodash.modalities.pose.extract import PoseTracker, extract_to_csv, videos_in
-from emodash.modalities.pose.formats import JOINT_INDEX, read
+from emodash.modalities.pose.formats import read
+from emodash.modalities.pose.skeleton import JOINT_INDEX
 
 SIZE = (640, 480)
 
@@ -187,3 +188,64 @@ def test_cli_study_prints_the_table_and_the_honest_split_beside_the_seeds(capsys
     assert main(["pose", "study", "demo-pose", "--models", ""]) == 0
     text = capsys.readouterr().out
     assert "adjusted_rand" in text and "largest_share" in text and "clusters x labels" in text
+
+
+def test_a_video_opens_as_a_pose_data_set_and_the_page_studies_it(videos):
+    from streamlit.testing.v1 import AppTest
+
+    from emodash import datasets
+
+    ds = datasets.open_path(videos / "happy" / "astronaut.avi", "pose")
+    assert len(ds) == 1 and ds.samples[0].shape == (24, 33, 4) and "MediaPipe Pose" in ds.format
+    with pytest.raises(InputError, match="no person"):
+        datasets.open_path(videos / "sad" / "empty_room.avi", "pose")
+    at = AppTest.from_file("app.py", default_timeout=120)
+    at.run()
+    at.switch_page("views/datasets.py")
+    at.run()
+    at.selectbox[0].set_value("pose").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[-1].value
+    assert len(table) == 9 and {"adjusted_rand", "largest_share"} <= set(table.columns)
+    assert len(at.get("plotly_chart")) >= 2
+
+
+def test_live_pose_reads_movement_and_a_personal_model_joins_the_fusion(astronaut_bgr):
+    from emodash.modalities.pose.live import PoseSession, arousal, draw_skeleton
+    from emodash.serving.fusion import Fusion, skill_above_chance
+
+    fusion = Fusion({"pose": 0.0})
+    session = PoseSession(on_scores=fusion.update)
+    t = 0.0
+
+    def play(frames) -> list:
+        nonlocal t
+        out = []
+        for f in frames:
+            t += 1 / 15
+            out.append(session.analyze(f, now=t))
+        return out
+
+    moving = [_frame(astronaut_bgr, i) for i in range(30)]
+    still = [_frame(astronaut_bgr, 0)] * 30
+    calm, busy = play(still)[-1], play(moving)[-1]
+    assert calm.landmarks.shape == (33, 4) and busy.features["speed"] > 5 * calm.features["speed"]
+    assert calm.arousal < 0.2 < 0.5 < busy.arousal == arousal(busy.features)
+    drawn = draw_skeleton(moving[0], busy.landmarks)
+    assert (np.abs(drawn.astype(int) - moving[0]).sum(axis=2) > 0).sum() > 500  # bones and joints painted
+    assert session.analyze(np.full((480, 640, 3), 40, np.uint8), now=t + 1).landmarks is None
+    for _ in range(2):  # two takes of each emotion, 3 s each: each can be held out
+        for label, frames in (("happiness", moving + moving[::-1]), ("sadness", still + still)):
+            session.start_take(label, now=t + 1 / 15)
+            play(frames[:45])
+            assert 29 <= session.stop_take() <= 30  # the first second (15 frames) is the move into the pose
+    score = session.model.train()
+    assert score is not None and score > 0.8
+    fusion.skills["pose"] = skill_above_chance(score, 2)
+    reading = play(moving + moving[::-1])[-1]  # 4 s of movement: the window holds only it
+    assert max(reading.emotion, key=reading.emotion.get) == "happiness"
+    state = fusion.fuse(now=t)
+    assert [c.modality for c in state.contributions] == ["pose"] and state.label == "happiness"
+    with pytest.raises(ValueError, match="few seconds"):
+        session.start_take("anger", now=t)
+        session.stop_take()

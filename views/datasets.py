@@ -59,8 +59,9 @@ def pick_dataset():
         return load_path(path, kind.name, source_stamp(path))
     if choice == UPLOAD:
         st.caption("A CSV, TXT or XLSX file, or a ZIP of a folder (e.g. one folder per class). It is unpacked into a "
-                   "private temporary folder that is deleted when you close the page.")  # fmt: skip
-        up = st.file_uploader("Data file", type=["csv", "txt", "xlsx", "zip", "gz"])
+                   "private temporary folder that is deleted when you close the page."
+                   + (f" {kind.title}: {kind.upload}." if kind.upload else ""))  # fmt: skip
+        up = st.file_uploader("Data file", type=["csv", "txt", "xlsx", "zip", "gz", *kind.upload_types])
         if up is None:
             st.stop()
         target = unpack_upload(up.name, up.getvalue(), upload_folder())  # a folder per content: a new file, a new key

@@ -1,4 +1,5 @@
-"""Together: face, voice and words fused into one explained state (weighted by each model's measured skill)."""
+"""Together: face, voice, words and (with a personal pose model) the body, fused into one explained state, weighted
+by each model's measured skill."""
 
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
@@ -8,9 +9,10 @@ from emodash.core.errors import InputError
 from emodash.dashboard.cache import face_pipeline, speech_model, text_model
 from emodash.dashboard.video import face_frame_callback
 from emodash.dashboard.voice import voice_frame_callback
+from emodash.modalities.pose.live import PoseSession
 from emodash.modalities.speech.stream import VoiceStream
 from emodash.plots import live as plots
-from emodash.serving.fusion import Fusion
+from emodash.serving.fusion import Fusion, skill_above_chance
 from emodash.serving.timeline import ScoreTimeline
 
 st.title("Together")
@@ -31,6 +33,12 @@ if "fusion" not in st.session_state:
     st.session_state.together_faces = ScoreTimeline(face_pipeline().classifier.label_set)
     st.session_state.together_voice = VoiceStream(speech_model(), on_scores=st.session_state.fusion.update)
 fusion: Fusion = st.session_state.fusion
+if "pose_session" not in st.session_state:  # shared with the Body pose page, where the personal model is recorded
+    st.session_state.pose_session = PoseSession()
+pose: PoseSession = st.session_state.pose_session
+pose.on_scores = fusion.update
+measured = pose.model.score  # its accuracy on held-out takes: weighted above chance, like the other models
+fusion.skills["pose"] = skill_above_chance(measured, len(pose.model.labels())) if measured is not None else 0.0
 
 media, panel = st.columns([3, 2])
 with media:
@@ -39,10 +47,15 @@ with media:
         mode=WebRtcMode.SENDRECV,
         rtc_configuration={"iceServers": ice_servers},
         media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": True},
-        video_frame_callback=face_frame_callback(face_pipeline(), st.session_state.together_faces, fusion.update),
+        video_frame_callback=face_frame_callback(face_pipeline(), st.session_state.together_faces, fusion.update, pose),
         audio_frame_callback=voice_frame_callback(st.session_state.together_voice),
         async_processing=True,
     )
+    if pose.model.classifier is None:
+        st.caption("Body pose joins when you have trained your own pose model on the **Body pose** page.")
+    elif not fusion.skills["pose"]:
+        st.caption("Your pose model is read but not weighted: record two takes of each emotion so that it can be "
+                   "scored on takes it never saw.")  # fmt: skip
     words = st.text_input("Say it in words too", placeholder="type a sentence and press Enter")
     if words != st.session_state.get("together_words", ""):  # scored once when typed: its age counts from then
         st.session_state.together_words = words

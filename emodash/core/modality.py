@@ -117,6 +117,7 @@ class Modality:
     section: str = ""
     page: str = ""
     upload: str = ""
+    upload_types: tuple[str, ...] = ()  # file types an upload may have beyond the tables and archives every kind takes
     subsample: int = 0
     max_file_mb: int = 320
     datasets: tuple[DatasetInfo, ...] = ()

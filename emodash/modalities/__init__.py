@@ -121,6 +121,8 @@ MODALITIES: tuple[Modality, ...] = (
         task=_at("pose", "task:pose_task"), section=_section("pose"),
         formats="MediaPipe 33-joint keypoint CSV (long or wide); videos through `emodash pose extract`",
         research="EDA, the skeletal-movement study (clustering), comparison (no public data here: bring videos)",
+        upload="keypoint CSV, a ZIP of keypoint CSVs, or a video (its keypoints are extracted)",
+        upload_types=("mp4", "avi", "mov", "mkv", "webm"),
         datasets=(DatasetInfo("demo-pose", "pose", "Demo body-pose sequences", _at("pose", "formats:demo")),),
     ),
     Modality(

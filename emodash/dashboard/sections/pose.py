@@ -1,4 +1,5 @@
-"""Datasets page, body pose: animated and 3-D skeletons, joint trajectories, movement per emotion."""
+"""Datasets page, body pose: animated and 3-D skeletons, joint trajectories, movement per emotion, and the
+skeletal-movement study (clustering table, dendrogram, clusters x labels)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import streamlit as st
 
 from emodash.core.dataset import Dataset
 from emodash.dashboard.sections import computed
-from emodash.modalities.pose import eda
+from emodash.modalities.pose import eda, study
 from emodash.modalities.pose import plots as pose_figs
 from emodash.plots import eda as figs
 
@@ -43,4 +44,36 @@ def show(ds: Dataset) -> dict:
     st.subheader("Movement per emotion")
     st.caption(f"Speeds in {info['speed_unit']}; spans and heights relative to the torso length.")
     st.plotly_chart(pose_figs.feature_distributions(feats, ds.label_set))
+    show_study(ds)
     return info
+
+
+def show_study(ds: Dataset) -> None:
+    """Do the labels form clusters of movement? The seed's clustering table with what its question needed."""
+    st.subheader("Skeletal-movement study: do the emotions form clusters?")
+    st.caption("Sequences centred on the hips and scaled by the torso, brought to one length, turned into vectors "
+               "of movements and their lengths; hierarchical clustering into 3, 5 and 7 clusters. Silhouette and "
+               "Davies-Bouldin as the seed reported them; adjusted Rand says how well the clusters match the labels "
+               "(0 = chance) and the sizes show a linkage that puts nearly everything in one cluster.")  # fmt: skip
+    c = st.columns(4)
+    length = int(c[0].number_input("Frames per sequence", 5, 300, study.LENGTH, step=5))
+    mode = c[1].radio("Length by", ["resample", "truncate"], horizontal=True)
+    mirrored = c[2].toggle("Add mirrored copies", False)
+    balance = c[3].toggle("Balance classes", False, help="cut over-represented classes to the smallest's size")
+    rotations = tuple(c[2].multiselect("Add copies rotated by (degrees)", [-30, -15, 15, 30], []))
+    result = computed(study.run, ds, length, mode, rotations, mirrored, balance, doing="Clustering…")
+    table = result["table"]
+    shown = table.assign(sizes=table["sizes"].map(lambda s: " ".join(map(str, s))))
+    scores = ("silhouette", "davies_bouldin", "adjusted_rand", "largest_share")
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in scores})  # fmt: skip
+    a, b = st.columns(2)
+    linkage = a.selectbox("Linkage", list(study.LINKAGES), index=list(study.LINKAGES).index("average"))
+    k = b.selectbox("Clusters", list(study.KS))
+    X, y = result["X"], result["y"]
+    a.plotly_chart(pose_figs.dendrogram(study.linkage_matrix(X, linkage), y, ds.label_set, f"{linkage} linkage"))
+    b.plotly_chart(pose_figs.cluster_heatmap(study.contingency(X, y, k, linkage), f"{k} clusters x labels"))
+    st.caption("Classification (SVM, random forest, MLP, 1-D CNN) under the honest split, grouped by subject, with "
+               "the seed's random split beside it: **Compare models** with this data set, or "
+               "`emodash pose study DATA`.")  # fmt: skip
+    st.page_link("views/compare.py", label="Compare models", icon=":material/leaderboard:")

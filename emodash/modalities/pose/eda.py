@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from emodash.core.dataset import Dataset, basics
-from emodash.modalities.pose.formats import JOINT_INDEX, JOINTS
+from emodash.modalities.pose.skeleton import JOINT_INDEX, JOINTS
 
 #: Movement features, each scale-free or in coordinate units per second (per frame when fps is unknown).
 FEATURES: dict[str, str] = {

@@ -16,7 +16,7 @@ import numpy as np
 
 from emodash.core.errors import InputError
 from emodash.core.heavy import mediapipe_solutions
-from emodash.modalities.pose.formats import JOINTS
+from emodash.modalities.pose.skeleton import JOINTS
 
 VIDEO_SUFFIXES = {".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".y4m"}
 #: The columns written: the reader's long layout plus the video's time and MediaPipe's world coordinates (metres,

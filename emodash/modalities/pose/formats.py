@@ -18,53 +18,8 @@ from emodash.core.dataset import Dataset
 from emodash.core.errors import InputError
 from emodash.core.taxonomy import CANONICAL_SET, FER2013, label_set_for
 from emodash.io import tables
+from emodash.modalities.pose.skeleton import JOINT_INDEX, JOINTS
 
-#: MediaPipe Pose landmarks, in the order of `mediapipe.solutions.pose.PoseLandmark` (index = position).
-JOINTS: tuple[str, ...] = (
-    "nose",
-    "left_eye_inner",
-    "left_eye",
-    "left_eye_outer",
-    "right_eye_inner",
-    "right_eye",
-    "right_eye_outer",
-    "left_ear",
-    "right_ear",
-    "mouth_left",
-    "mouth_right",
-    "left_shoulder",
-    "right_shoulder",
-    "left_elbow",
-    "right_elbow",
-    "left_wrist",
-    "right_wrist",
-    "left_pinky",
-    "right_pinky",
-    "left_index",
-    "right_index",
-    "left_thumb",
-    "right_thumb",
-    "left_hip",
-    "right_hip",
-    "left_knee",
-    "right_knee",
-    "left_ankle",
-    "right_ankle",
-    "left_heel",
-    "right_heel",
-    "left_foot_index",
-    "right_foot_index",
-)
-
-#: The bones, as `mediapipe.solutions.pose.POSE_CONNECTIONS` (pairs of joint indices), sorted.
-SKELETON: tuple[tuple[int, int], ...] = (
-    (0, 1), (0, 4), (1, 2), (2, 3), (3, 7), (4, 5), (5, 6), (6, 8), (9, 10), (11, 12), (11, 13), (11, 23),
-    (12, 14), (12, 24), (13, 15), (14, 16), (15, 17), (15, 19), (15, 21), (16, 18), (16, 20), (16, 22), (17, 19),
-    (18, 20), (23, 24), (23, 25), (24, 26), (25, 27), (26, 28), (27, 29), (27, 31), (28, 30), (28, 32), (29, 31),
-    (30, 32),
-)  # fmt: skip
-
-JOINT_INDEX = {name: i for i, name in enumerate(JOINTS)}
 AXES = ("x", "y", "z")
 LONG_COLUMNS = ("frame", "joint", "x", "y", "z", "label")
 KEY_COLUMNS = ("subject", "sequence")
@@ -75,7 +30,8 @@ SUBJECT_UNKNOWN = "unknown: a sequence without a subject column is its own subje
 
 
 def read(path: str | Path) -> Dataset:
-    """Pose sequences from a CSV file or a folder of CSV files (one or more sequences each), layout sniffed.
+    """Pose sequences from a CSV file or a folder of CSV files (one or more sequences each), layout sniffed; or
+    from a video file, whose keypoints MediaPipe Pose extracts (one unlabelled sequence).
 
     Long layout: one row per frame x joint, columns frame, joint (name or index 0-32), x, y, z, optional
     visibility, label. Wide layout: one row per frame, columns <joint>_x, <joint>_y, <joint>_z, optional
@@ -83,6 +39,11 @@ def read(path: str | Path) -> Dataset:
     per file) and a time column (time or time_s in seconds, time_ms or timestamp_ms) that gives meta["fps"].
     """
     p = Path(path)
+    if p.is_file() and p.suffix.lower() not in (".csv", ".txt"):
+        from emodash.modalities.pose import extract
+
+        if p.suffix.lower() in extract.VIDEO_SUFFIXES:  # a video: its keypoints, extracted with MediaPipe Pose
+            return _read_video(p)
     if p.is_dir():
         files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() == ".csv")
         if not files:
@@ -121,6 +82,22 @@ def read(path: str | Path) -> Dataset:
             "subject_source": "subject column" if all(part["subjects"] for part in parts) else SUBJECT_UNKNOWN,
         },
     )
+
+
+def _read_video(p: Path, label: str = "unlabelled") -> Dataset:
+    """One video as a pose data set: its keypoints extracted to a temporary CSV and read back (one unlabelled
+    sequence), for the Datasets page's uploads and `emodash data describe VIDEO`."""
+    import tempfile
+
+    from emodash.modalities.pose.extract import extract_to_csv
+
+    with tempfile.TemporaryDirectory(prefix="emodash-pose-") as tmp:
+        done, failed = extract_to_csv([(p, label, None)], Path(tmp) / "keypoints.csv")
+        if failed:
+            raise InputError(failed[0][1])
+        ds = read(Path(tmp) / "keypoints.csv")
+    ds.name, ds.source, ds.format = p.stem, str(p), f"video ({done[0].fps:g} fps), keypoints by MediaPipe Pose"
+    return ds
 
 
 def y_axis(samples: list[np.ndarray]) -> str:

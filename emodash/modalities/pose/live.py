@@ -7,12 +7,15 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
-from emodash.modalities.pose.formats import JOINT_INDEX, SKELETON
+from emodash.core.scores import Scores
+from emodash.core.taxonomy import CANONICAL_SET, label_set_for
+from emodash.modalities.pose.skeleton import JOINT_INDEX, SKELETON
 
 UPPER = list(range(25))  # head, arms and hips: what a webcam sees of a seated person
 _SHOULDERS = [JOINT_INDEX["left_shoulder"], JOINT_INDEX["right_shoulder"]]
@@ -24,11 +27,13 @@ FEATURES_EXPLAINED = """\
 - speed: mean speed of the upper-body joints, shoulder widths per second;
 - expansion: mean distance of the upper-body joints from their centre, in shoulder widths (arms out: high; hunched:
   low); its change over the window says expanding (+) or contracting (-);
-- quantity of motion: the share of the window's frames in which the body moved noticeably (more than 2 % of a
+- quantity of motion: the share of the window's frames in which the body moved noticeably (more than 4 % of a
   shoulder width between frames), 0-1;
 - head angle: degrees between the shoulder-centre -> nose line and vertical in the image (0 upright; a head tilted
   or turned aside is large)."""
-MOVED = 0.02  # shoulder widths between frames that count as moving
+MOVED = 0.04  # shoulder widths between frames that count as moving (a still person's landmarks jitter ~0.015)
+VISIBLE = 0.5  # the joints whose visibility is above this count
+TAKE_SETTLE_S = 1.0  # the start of a take that is not recorded
 AROUSAL_EXPLAINED = (
     "Arousal from movement alone: it rises with speed (half of the reading, full at 1 shoulder width per second), "
     "quantity of motion (a third) and expansion or contraction (the rest); a still body reads calm. A rule "
@@ -64,32 +69,43 @@ class PoseReading:
 
 
 class MovementWindow:
-    """Movement features over the last `window_s` seconds of landmarks."""
+    """Movement features over the last `window_s` seconds of landmarks; only joints the model sees (visibility over
+    0.5) count, as the others (hands below the frame, say) jitter."""
 
     def __init__(self, window_s: float = 2.0) -> None:
         self.window_s = window_s
-        self._frames: deque[tuple[float, np.ndarray]] = deque()
+        self._frames: deque[tuple[float, np.ndarray, np.ndarray]] = deque()
+
+    def clear(self) -> None:
+        self._frames.clear()
 
     def add(self, t: float, points: np.ndarray) -> dict[str, float]:
         scale = torso_scale(points)
-        self._frames.append((t, points[UPPER, :2] / scale))
+        seen = points[UPPER, 3] > VISIBLE if points.shape[1] > 3 else np.ones(len(UPPER), bool)
+        self._frames.append((t, points[UPPER, :2] / scale, seen))
         while self._frames and self._frames[0][0] < t - self.window_s:
             self._frames.popleft()
         return self.features(points)
 
     def features(self, points: np.ndarray) -> dict[str, float]:
-        times = np.array([t for t, _ in self._frames])
-        xy = np.stack([p for _, p in self._frames])
-        spread = np.linalg.norm(xy - xy.mean(axis=1, keepdims=True), axis=-1).mean(axis=1)
+        times = np.array([t for t, _, _ in self._frames])
+        xy = np.stack([p for _, p, _ in self._frames])
+        seen = np.stack([v for _, _, v in self._frames])
+
+        def spread(i: int, joints: np.ndarray) -> float:
+            pts = xy[i][joints]
+            return float(np.linalg.norm(pts - pts.mean(axis=0), axis=-1).mean()) if len(pts) else 0.0
+
         if len(xy) >= 2:
-            steps = np.linalg.norm(np.diff(xy, axis=0), axis=-1).mean(axis=1)
-            span = max(times[-1] - times[0], 1e-3)
-            speed = float(steps.sum() / span)
+            both = seen[1:] & seen[:-1]
+            moved = np.linalg.norm(np.diff(xy, axis=0), axis=-1)
+            steps = np.array([m[b].mean() if b.any() else 0.0 for m, b in zip(moved, both)])
+            speed = float(steps.sum() / max(times[-1] - times[0], 1e-3))
             qom = float((steps > MOVED).mean())
-            change = float(spread[-1] - spread[0])
+            change = spread(-1, seen[0] & seen[-1]) - spread(0, seen[0] & seen[-1])  # the same joints at both ends
         else:
             speed = qom = change = 0.0
-        return {"speed": speed, "expansion": float(spread[-1]), "expansion_change": change,
+        return {"speed": speed, "expansion": spread(-1, seen[-1]), "expansion_change": float(change),
                 "quantity_of_motion": qom, "head_angle": head_angle(points)}  # fmt: skip
 
 
@@ -110,7 +126,7 @@ def draw_skeleton(
         return out
     h, w = out.shape[:2]
     px = np.round(points[:, :2] * [w, h]).astype(int)
-    seen = points[:, 3] > 0.5 if points.shape[1] > 3 else np.ones(len(points), bool)
+    seen = points[:, 3] > VISIBLE if points.shape[1] > 3 else np.ones(len(points), bool)
     thickness = max(2, w // 320)
     for a, b in SKELETON:
         if seen[a] and seen[b]:
@@ -170,14 +186,21 @@ class PersonalPoseModel:
         p = self.classifier.predict_proba(np.array([[features[f] for f in FEATURES]]))[0]
         return dict(zip(self.classifier.classes_, map(float, p)))
 
+    def scores(self, emotion: dict[str, float], latency_ms: float) -> Scores:
+        """A reading as `Scores` over the recorded emotions (canonical names), for fusion."""
+        label_set = label_set_for(list(emotion), "personal-pose", prefer=(CANONICAL_SET,))
+        probs = np.array([emotion.get(name, 0.0) for name in label_set.names])
+        return Scores(label_set, probs, "pose", "personal-pose", latency_ms)
+
 
 class PoseSession:
     """What a live pose session keeps across reruns: the tracker, the movement window, the latest reading, the
     personal model and a take being recorded. The webcam callback writes (never `st.*`), the page reads."""
 
-    def __init__(self, window_s: float = 2.0) -> None:
+    def __init__(self, window_s: float = 2.0, on_scores: Callable[[Scores], None] | None = None) -> None:
         from emodash.modalities.pose.extract import PoseTracker
 
+        self.on_scores = on_scores  # e.g. Fusion.update: the personal model's readings join the fusion
         self._tracker = PoseTracker()
         self.window = MovementWindow(window_s)
         self.model = PersonalPoseModel()
@@ -185,6 +208,7 @@ class PoseSession:
         self.frames = 0
         self.skipped = 0
         self.recording: str | None = None
+        self._take_start = 0.0
         self._take: list[dict[str, float]] = []
         self._times: deque[float] = deque(maxlen=60)
         self._lock = threading.Lock()
@@ -200,9 +224,11 @@ class PoseSession:
                 reading.features = self.window.add(now, points)
                 reading.arousal = arousal(reading.features)
                 reading.emotion = self.model.predict(reading.features)
-                if self.recording:
+                if self.recording and now - self._take_start >= TAKE_SETTLE_S:
                     self._take.append(reading.features)
             reading.latency_ms = (time.perf_counter() - start) * 1e3
+            if reading.emotion and self.on_scores is not None:
+                self.on_scores(self.model.scores(reading.emotion, reading.latency_ms))
             self.latest = reading
             self.frames += 1
             self._times.append(now)
@@ -213,9 +239,12 @@ class PoseSession:
             times = list(self._times)
         return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else 0.0
 
-    def start_take(self, label: str) -> None:
+    def start_take(self, label: str, now: float | None = None) -> None:
+        """Record a take of `label`; the movement window starts afresh, so that the take's features are its own,
+        and its first TAKE_SETTLE_S are left out (the move into the pose, and the tracker catching up)."""
         with self._lock:
-            self.recording, self._take = label, []
+            self.recording, self._take, self._take_start = label, [], time.monotonic() if now is None else now
+            self.window.clear()
 
     def stop_take(self) -> int:
         """End the take being recorded and keep it; the number of frames it holds."""

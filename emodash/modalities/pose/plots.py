@@ -8,12 +8,13 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+import plotly.express as px
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from emodash.core.taxonomy import LabelSet
 from emodash.modalities.pose.eda import FEATURES
-from emodash.modalities.pose.formats import JOINT_INDEX, JOINTS, SKELETON
+from emodash.modalities.pose.skeleton import JOINT_INDEX, JOINTS, SKELETON
 
 _LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), template="plotly_white")
 _JOINT_COLOUR = "#343a40"
@@ -203,4 +204,33 @@ def feature_distributions(
             )  # fmt: skip
     fig.update_xaxes(showticklabels=False)
     fig.update_layout(height=60 + 260 * rows, legend=dict(orientation="h", y=-0.05), **_LAYOUT)
+    return fig
+
+
+def dendrogram(linkage: np.ndarray, labels: Sequence[str], label_set: LabelSet, title: str = "") -> go.Figure:
+    """The hierarchical clustering's tree, leaves coloured by their label (which emotion sits under which branch)."""
+    from scipy.cluster.hierarchy import dendrogram as tree
+
+    d = tree(linkage, no_plot=True)
+    fig = go.Figure()
+    for xs, ys in zip(d["icoord"], d["dcoord"]):
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#868e96", "width": 1},
+                                 hoverinfo="skip", showlegend=False))  # fmt: skip
+    leaves = [str(labels[i]) for i in d["leaves"]]
+    xs = 5 + 10 * np.arange(len(leaves))
+    for name in dict.fromkeys(leaves):
+        at = [x for x, lab in zip(xs, leaves) if lab == name]
+        fig.add_trace(go.Scatter(x=at, y=[0] * len(at), mode="markers", name=name,
+                                 marker={"color": label_set.colour(name), "size": 8, "symbol": "square"}))  # fmt: skip
+    fig.update_layout(title=title, xaxis={"showticklabels": False, "title": "sequences"},
+                      yaxis={"title": "merge distance"}, height=380, margin={"t": 40, "b": 10})  # fmt: skip
+    return fig
+
+
+def cluster_heatmap(contingency: pd.DataFrame, title: str = "") -> go.Figure:
+    """Sequences per cluster (rows) and label (columns): a clustering that found the labels has one bright cell
+    per row."""
+    fig = px.imshow(contingency, text_auto=True, aspect="auto", color_continuous_scale="Blues",
+                    labels={"x": "label", "y": "cluster", "color": "sequences"}, title=title)  # fmt: skip
+    fig.update_layout(height=120 + 36 * len(contingency), margin={"t": 40, "b": 10})
     return fig

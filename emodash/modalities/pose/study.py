@@ -14,7 +14,7 @@ import pandas as pd
 
 from emodash.core.dataset import Dataset
 from emodash.core.errors import InputError
-from emodash.modalities.pose.formats import JOINT_INDEX, JOINTS
+from emodash.modalities.pose.skeleton import JOINT_INDEX, JOINTS
 
 KS = (3, 5, 7)
 LINKAGES = ("ward", "average", "complete")
@@ -169,3 +169,17 @@ def augmented(ds: Dataset, rotations: tuple[float, ...] = (), mirrored: bool = F
                 labels.append(ds.labels[i])
                 rows.append({**table.iloc[i].to_dict(), "augmented": name + (", mirrored" if flip else "")})
     return replace(ds, samples=samples, labels=np.array(labels, dtype=object), groups=pd.DataFrame(rows))
+
+
+def run(
+    ds: Dataset,
+    length: int = LENGTH,
+    mode: str = "resample",
+    rotations: tuple[float, ...] = (),
+    mirrored: bool = False,
+    balance: bool = False,
+    seed: int = 0,
+) -> dict:
+    """The study's clustering part in one call (what the page caches): the vectors, their labels and the table."""
+    X, y, groups = prepare(ds, length, mode, rotations, mirrored, balance, seed)
+    return {"X": X, "y": y, "groups": groups, "table": cluster_table(X, y)}
