@@ -171,15 +171,8 @@ def augmented(ds: Dataset, rotations: tuple[float, ...] = (), mirrored: bool = F
     return replace(ds, samples=samples, labels=np.array(labels, dtype=object), groups=pd.DataFrame(rows))
 
 
-def run(
-    ds: Dataset,
-    length: int = LENGTH,
-    mode: str = "resample",
-    rotations: tuple[float, ...] = (),
-    mirrored: bool = False,
-    balance: bool = False,
-    seed: int = 0,
-) -> dict:
-    """The study's clustering part in one call (what the page caches): the vectors, their labels and the table."""
-    X, y, groups = prepare(ds, length, mode, rotations, mirrored, balance, seed)
+def run(ds: Dataset, *options) -> dict:
+    """The study's clustering part in one call (what the page caches): `prepare(ds, *options)`'s vectors, labels
+    and groups, and their clustering table."""
+    X, y, groups = prepare(ds, *options)
     return {"X": X, "y": y, "groups": groups, "table": cluster_table(X, y)}
