@@ -240,3 +240,15 @@ def test_kept_alive_connections_answer_without_a_delayed_ack_wait(tmp_path):
             assert client.get("/health").status_code == 200
             times.append(time.perf_counter() - start)
     assert sorted(times)[10] < 0.025, times  # 40-50 ms each when Nagle waits for the delayed ACK
+
+
+def test_a_streamed_body_over_the_limit_is_refused_with_413(client):
+    def chunks():  # no Content-Length: the limit is counted as the body arrives
+        boundary = b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n'
+        yield boundary
+        for _ in range(MAX_UPLOAD // 2**20 + 3):
+            yield b"\0" * 2**20
+        yield b"\r\n--x--\r\n"
+
+    r = client.post("/predict/face", content=chunks(), headers={"Content-Type": "multipart/form-data; boundary=x"})
+    assert r.status_code == 413 and "larger than" in r.json()["error"]

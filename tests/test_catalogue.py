@@ -374,3 +374,27 @@ def test_cli_errors_are_one_line(args, message, tmp_path, capsys, monkeypatch):
     assert main(args) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_a_long_folder_name_is_a_split_on_both_databases(catalogue_url, tmp_path, astronaut_bgr):
+    root = tmp_path / ("faces_collected_in_the_field_study_of_2024_cropped_and_checked_" * 2)[:120]
+    (root / "happy").mkdir(parents=True)
+    cv2.imwrite(str(root / "happy" / "a.png"), astronaut_bgr)
+    engine = connect(catalogue_url)
+    assert ingest(engine, str(root)).kept == 1
+    with Session(engine) as s:
+        assert s.scalar(select(Image.split)) == root.name
+    engine.dispose()
+
+
+def test_a_missing_detector_leaves_no_run_behind(tmp_path, monkeypatch):
+    from emodash.catalogue import ingest as ingest_module
+
+    def missing(name):
+        raise ModuleNotFoundError("No module named 'mediapipe'", name="mediapipe")
+
+    monkeypatch.setattr(ingest_module, "_Faces", missing)
+    engine = connect(str(tmp_path / "c.sqlite"))
+    with pytest.raises(ModuleNotFoundError):
+        ingest(engine, "demo-faces", faces="mediapipe")
+    assert _count(engine, IngestRun) == 0

@@ -80,9 +80,9 @@ with side:
 
 st.subheader("Your own pose model")
 st.caption(
-    "Act each emotion for 3-5 seconds per take (its first second, the move into it, is left out). Two takes or more "
-    "per emotion let it be scored on takes it never saw. The takes are movement features, not pictures, and live "
-    "only in this browser session; the Together page uses the model too."
+    "Act each emotion for 5 seconds or more per take (its first two seconds, the move into it, are left out). Two "
+    "takes or more per emotion let it be scored on takes it never saw. The takes are movement features, not "
+    "pictures, and live only in this browser session; the Together page uses the model too."
 )
 c = st.columns([2, 1, 1, 1])
 emotion = c[0].selectbox("Emotion to record", ["happiness", "sadness", "anger", "fear", "surprise", "neutral"])

@@ -51,18 +51,11 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise _TooLarge
+            if seen > self.limit:  # a streamed (chunked) body with no declared length: the app answers 413
+                raise StarletteHTTPException(413, f"the request body is larger than {self.limit >> 20} MB")
             return message
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await too_large(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, limited, send)
 
 
 def _validation_message(exc: RequestValidationError) -> str:

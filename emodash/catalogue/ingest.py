@@ -197,6 +197,7 @@ def ingest(
         raise InputError("--crop needs a face detector: --faces haar or --faces mediapipe")
     ds, default_name = open_target(target)
     source_name = name or default_name
+    detector = _Faces(faces) if faces != "none" else None  # before any row: a missing part leaves nothing behind
     with Session(engine) as session, session.begin():
         source = _source(session, ds, source_name)
         run = IngestRun(source_id=source.id, target=str(target), faces=faces, crop=crop,
@@ -211,17 +212,16 @@ def ingest(
             .all()
         )  # fmt: skip
     result = IngestResult(run_id, source_name, "running")
-    detector = _Faces(faces) if faces != "none" else None
-    todo = []
-    for item in _items(ds):
-        if item.origin in done:
-            result.present += 1
-        else:
-            todo.append(item)
-    total = len(todo)
-    if progress:
-        progress(0, total)
     try:
+        todo = []
+        for item in _items(ds):
+            if item.origin in done:
+                result.present += 1
+            else:
+                todo.append(item)
+        total = len(todo)
+        if progress:
+            progress(0, total)
         for start in range(0, total, batch):
             chunk = todo[start : start + batch]
             images, files, rejections = [], {}, []

@@ -82,6 +82,7 @@ def _image_columns() -> Select:
 _MEMO: dict[tuple, object] = {}
 _MEMO_LOCK = threading.Lock()
 _MEMO_MAX = 4096
+_MISSING = object()
 
 
 def _version(session: Session) -> tuple:
@@ -97,8 +98,9 @@ def _memo(session: Session, version: tuple, key: object, compute: Callable[[], T
     """`compute()` once per catalogue version and key, in this process (the API and the page ask the same counts
     and vocabularies again and again; only an ingest changes them, and it changes the version)."""
     k = (version, key)
-    if k in _MEMO:
-        return _MEMO[k]
+    value = _MEMO.get(k, _MISSING)  # one lookup: another thread may clear the memo between two
+    if value is not _MISSING:
+        return value
     value = compute()
     with _MEMO_LOCK:
         if len(_MEMO) >= _MEMO_MAX:

@@ -91,7 +91,7 @@ class Image(Base):
     origin: Mapped[str] = mapped_column(String(1000))  # where in the source: a relative path, or "row N" of a CSV
     source_label: Mapped[str] = mapped_column(String(100))
     emotion_id: Mapped[int | None] = mapped_column(ForeignKey("emotions.id"))
-    split: Mapped[str] = mapped_column(String(40), index=True)
+    split: Mapped[str] = mapped_column(String(200), index=True)  # a folder name, as a source names its split
     width: Mapped[int]
     height: Mapped[int]
     aspect: Mapped[float] = mapped_column(Float)  # width / height

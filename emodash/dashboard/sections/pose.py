@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 
 from emodash.core.dataset import Dataset
+from emodash.core.errors import InputError
 from emodash.dashboard.sections import computed
 from emodash.modalities.pose import eda, study
 from emodash.modalities.pose import plots as pose_figs
@@ -61,7 +62,15 @@ def show_study(ds: Dataset) -> None:
     mirrored = c[2].toggle("Add mirrored copies", False)
     balance = c[3].toggle("Balance classes", False, help="cut over-represented classes to the smallest's size")
     rotations = tuple(c[2].multiselect("Add copies rotated by (degrees)", [-30, -15, 15, 30], []))
-    result = computed(study.run, ds, length, mode, rotations, mirrored, balance, doing="Clustering…")
+    if len(ds) * (1 + len(rotations)) * (2 if mirrored else 1) <= min(study.KS):
+        st.info(f"{len(ds)} sequence(s): the study clusters into {min(study.KS)} or more clusters, so it needs more "
+                "sequences (several videos per emotion, or add rotated and mirrored copies above).")  # fmt: skip
+        return
+    try:
+        result = computed(study.run, ds, length, mode, rotations, mirrored, balance, doing="Clustering…")
+    except InputError as exc:  # e.g. balancing down to too few sequences: the rest of the page stays
+        st.info(str(exc))
+        return
     table = result["table"]
     shown = table.assign(sizes=table["sizes"].map(lambda s: " ".join(map(str, s))))
     scores = ("silhouette", "davies_bouldin", "adjusted_rand", "largest_share")
@@ -69,8 +78,8 @@ def show_study(ds: Dataset) -> None:
                  column_config={c: st.column_config.NumberColumn(format="%.4f") for c in scores})  # fmt: skip
     a, b = st.columns(2)
     linkage = a.selectbox("Linkage", list(study.LINKAGES), index=list(study.LINKAGES).index("average"))
-    k = b.selectbox("Clusters", list(study.KS))
     X, y = result["X"], result["y"]
+    k = b.selectbox("Clusters", [k for k in study.KS if k < len(X)])
     a.plotly_chart(pose_figs.dendrogram(study.linkage_matrix(X, linkage), y, ds.label_set, f"{linkage} linkage"))
     b.plotly_chart(pose_figs.cluster_heatmap(study.contingency(X, y, k, linkage), f"{k} clusters x labels"))
     st.caption("Classification (SVM, random forest, MLP, 1-D CNN) under the honest split, grouped by subject, with "

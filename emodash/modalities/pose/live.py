@@ -33,13 +33,21 @@ FEATURES_EXPLAINED = """\
   or turned aside is large)."""
 MOVED = 0.04  # shoulder widths between frames that count as moving (a still person's landmarks jitter ~0.015)
 VISIBLE = 0.5  # the joints whose visibility is above this count
-TAKE_SETTLE_S = 1.0  # the start of a take that is not recorded
+TAKE_SETTLE_S = 2.0  # the start of a take that is not recorded: one window, so every recorded window is the take's
 AROUSAL_EXPLAINED = (
     "Arousal from movement alone: it rises with speed (half of the reading, full at 1 shoulder width per second), "
     "quantity of motion (a third) and expansion or contraction (the rest); a still body reads calm. A rule "
     "built from the body-movement literature (faster, larger, more frequent movement goes with high arousal), not a "
     "model trained on labelled data: it says how agitated the movement is, not which emotion."
 )
+
+
+def square(points: np.ndarray, aspect: float) -> np.ndarray:
+    """Landmarks with x in the same unit as y: MediaPipe gives x as a share of the frame's width and y of its
+    height, so on a 4:3 or 16:9 frame angles and distances would lean towards the vertical."""
+    out = np.array(points, dtype=float)
+    out[:, 0] *= aspect
+    return out
 
 
 def torso_scale(points: np.ndarray) -> float:
@@ -181,10 +189,11 @@ class PersonalPoseModel:
         return self.score
 
     def predict(self, features: dict[str, float]) -> dict[str, float] | None:
-        if self.classifier is None:
+        classifier = self.classifier  # read once: the page may retrain while the webcam thread predicts
+        if classifier is None:
             return None
-        p = self.classifier.predict_proba(np.array([[features[f] for f in FEATURES]]))[0]
-        return dict(zip(self.classifier.classes_, map(float, p)))
+        p = classifier.predict_proba(np.array([[features[f] for f in FEATURES]]))[0]
+        return dict(zip(classifier.classes_, map(float, p)))
 
     def scores(self, emotion: dict[str, float], latency_ms: float) -> Scores:
         """A reading as `Scores` over the recorded emotions (canonical names), for fusion."""
@@ -198,10 +207,8 @@ class PoseSession:
     personal model and a take being recorded. The webcam callback writes (never `st.*`), the page reads."""
 
     def __init__(self, window_s: float = 2.0, on_scores: Callable[[Scores], None] | None = None) -> None:
-        from emodash.modalities.pose.extract import PoseTracker
-
         self.on_scores = on_scores  # e.g. Fusion.update: the personal model's readings join the fusion
-        self._tracker = PoseTracker()
+        self._tracker = None
         self.window = MovementWindow(window_s)
         self.model = PersonalPoseModel()
         self.latest: PoseReading | None = None
@@ -217,10 +224,16 @@ class PoseSession:
         start = time.perf_counter()
         now = time.monotonic() if now is None else now
         with self._lock:
+            if self._tracker is None:  # made on the first frame: a page visit that never streams costs nothing
+                from emodash.modalities.pose.extract import PoseTracker
+
+                self._tracker = PoseTracker()
             found = self._tracker(bgr)
-            points = None if found is None else found[0]
-            reading = PoseReading(now, points)
-            if points is not None:
+            points = None if found is None else square(found[0], bgr.shape[1] / bgr.shape[0])
+            reading = PoseReading(now, None if found is None else found[0])
+            if points is None:
+                self.window.clear()  # a person who reappears elsewhere is not a fast movement
+            else:
                 reading.features = self.window.add(now, points)
                 reading.arousal = arousal(reading.features)
                 reading.emotion = self.model.predict(reading.features)
@@ -255,4 +268,12 @@ class PoseSession:
         return len(rows)
 
     def close(self) -> None:
-        self._tracker.close()
+        if self._tracker is not None:
+            self._tracker.close()
+            self._tracker = None
+
+    def __del__(self) -> None:  # a browser session's state is dropped when it ends: release MediaPipe's graph
+        try:
+            self.close()
+        except Exception:
+            pass

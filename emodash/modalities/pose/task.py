@@ -25,8 +25,9 @@ def pose_task(ds: Dataset, length: int = LENGTH) -> Task:
     vectors = np.stack([movement_vectors(s) for s in seqs])
     signals = seqs.reshape(len(seqs), length, -1)
     order = np.arange(len(ds))
-    published = tuple(train_test_split(order, stratify=ds.labels if min(np.unique(ds.labels, return_counts=True)[1])
-                                       >= 2 else None, **SEED_SPLIT))  # fmt: skip
+    counts = np.unique(ds.labels, return_counts=True)[1]
+    stratify = counts.min() >= 2 and int(np.ceil(SEED_SPLIT["test_size"] * len(ds))) >= len(counts)
+    published = tuple(train_test_split(order, stratify=ds.labels if stratify else None, **SEED_SPLIT))
     return Task(
         name=ds.name,
         title=f"{ds.name}: {len(ds)} pose sequences, {length} frames each" + (" (synthetic)" if ds.synthetic else ""),
