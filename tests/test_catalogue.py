@@ -218,7 +218,10 @@ def _interrupted_then_finished(tmp_path: Path, sig: int) -> tuple[subprocess.Com
     data_path("fer2013", "test")
     db = tmp_path / "cat.sqlite"
     cmd = [sys.executable, "-m", "emodash", "catalogue", "add", "fer2013-test", "--db", str(db)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # a terminal's Ctrl+C: SIGINT as Python handles it by default (a test run started in the background, as by
+    # `make test &`, inherits SIGINT ignored, and Python then leaves it ignored)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
     _wait_for_rows(db, proc)
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)

@@ -29,6 +29,7 @@ c2.page_link("views/photo.py", label="Photo: upload or snap one (a picture)", ic
 c3.page_link("views/text.py", label="Text: feel your words in colour (nothing)", icon=":material/chat:")
 c1.page_link("views/voice.py", label="Voice: record, upload or stream (microphone or a file)", icon=":material/mic:")
 c2.page_link("views/together.py", label="Together: face, voice and words (camera, microphone)", icon=":material/join:")
+c3.page_link("views/pose.py", label="Body pose: your skeleton, how you move (camera)", icon=":material/accessibility:")
 
 st.subheader("Research")
 r1, r2 = st.columns(2)
