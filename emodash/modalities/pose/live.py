@@ -271,9 +271,3 @@ class PoseSession:
         if self._tracker is not None:
             self._tracker.close()
             self._tracker = None
-
-    def __del__(self) -> None:  # a browser session's state is dropped when it ends: release MediaPipe's graph
-        try:
-            self.close()
-        except Exception:
-            pass
