@@ -11,7 +11,8 @@ EXTRAS = {
     "librosa": "speech", "soundfile": "speech", "soxr": "speech", "skops": "speech", "sounddevice": "speech",
     "streamlit": "live", "streamlit_webrtc": "live", "av": "live", "aiortc": "live", "plotly": "live",
     "mediapipe": "live", "tensorflow": "research", "keras": "research", "imblearn": "research",
-    "m2cgen": "research", "skimage": "research",
+    "m2cgen": "research", "skimage": "research", "optuna": "research", "dask": "research",
+    "distributed": "research", "pyarrow": "research",
 }  # fmt: skip
 
 

@@ -35,6 +35,12 @@ def database_url() -> str:
     return os.environ.get("EMODASH_DB", "").strip() or f"sqlite:///{cache_dir() / 'catalogue.sqlite'}"
 
 
+def dask_scheduler() -> str | None:
+    """An existing Dask cluster to run batch analysis and comparisons on: `EMODASH_DASK_SCHEDULER`
+    (e.g. tcp://host:8786); None (the default) runs them on this machine."""
+    return os.environ.get("EMODASH_DASK_SCHEDULER", "").strip() or None
+
+
 def browse_roots() -> list[Path]:
     """The folders whose files a page may open by a typed path: `EMODASH_BROWSE_ROOTS` (folders separated by
     `os.pathsep`), by default the data root alone. The CLI, run by the machine's own user, is not limited."""
