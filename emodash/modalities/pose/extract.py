@@ -38,12 +38,13 @@ class Extraction:
 
 
 class PoseTracker:
-    """MediaPipe Pose in video mode (tracks the person between frames): one BGR frame -> (33, 4) normalised x, y,
-    z, visibility and (33, 3) world coordinates, or None when no person is found. Not thread-safe."""
+    """MediaPipe Pose in video mode (tracks the person between frames; `static` for unrelated photos): one BGR frame
+    -> (33, 4) normalised x, y, z, visibility and (33, 3) world coordinates, or None when no person is found. Not
+    thread-safe."""
 
-    def __init__(self, min_confidence: float = 0.5) -> None:
+    def __init__(self, min_confidence: float = 0.5, static: bool = False) -> None:
         self._pose = mediapipe_solutions().pose.Pose(
-            static_image_mode=False, model_complexity=1, min_detection_confidence=min_confidence
+            static_image_mode=static, model_complexity=1, min_detection_confidence=min_confidence
         )
 
     def __call__(self, bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -62,9 +63,11 @@ class PoseTracker:
         self._pose.close()
 
 
-def frames(path: str | Path, every: int = 1) -> Iterator[tuple[int, float, np.ndarray]]:
-    """(frame index, time in s, BGR frame) of every `every`-th frame, read one at a time; InputError for a file
-    that is not a video OpenCV can read."""
+def frames(
+    path: str | Path, every: int = 1, start: int = 0, stop: int | None = None
+) -> Iterator[tuple[int, float, np.ndarray]]:
+    """(frame index, time in s, BGR frame) of every `every`-th frame (counted from the video's first frame) from
+    index `start` up to `stop`, read one at a time; InputError for a file that is not a video OpenCV can read."""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: no such file")
@@ -73,14 +76,15 @@ def frames(path: str | Path, every: int = 1) -> Iterator[tuple[int, float, np.nd
         if not cap.isOpened():
             raise InputError(f"{p}: not a video that can be read (expected {', '.join(sorted(VIDEO_SUFFIXES))})")
         fps = cap.get(cv2.CAP_PROP_FPS) or 0.0
-        index = 0
-        while True:
+        if start > 0:
+            cap.set(cv2.CAP_PROP_POS_FRAMES, start)  # FFmpeg seeks to the key frame before and decodes up to it
+        index = start
+        while stop is None or index < stop:
             ok, frame = cap.read()
             if not ok or frame is None:
                 break
             if index % every == 0:
-                msec = cap.get(cv2.CAP_PROP_POS_MSEC)
-                t = index / fps if fps > 0 else msec / 1000.0
+                t = index / fps if fps > 0 else cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
                 yield index, float(t), frame
             index += 1
         if index == 0:
@@ -89,10 +93,11 @@ def frames(path: str | Path, every: int = 1) -> Iterator[tuple[int, float, np.nd
         cap.release()
 
 
-def video_fps(path: str | Path) -> float:
+def video_info(path: str | Path) -> tuple[float, int]:
+    """(frames per second, frame count) as the container states them (0 where it does not)."""
     cap = cv2.VideoCapture(str(path))
     try:
-        return float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
+        return float(cap.get(cv2.CAP_PROP_FPS) or 0.0), max(0, int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0))
     finally:
         cap.release()
 
@@ -114,7 +119,7 @@ def extract_video(
     p = Path(path)
     own = tracker is None
     tracker = tracker or PoseTracker()
-    result = Extraction(str(p), label, fps=video_fps(p))
+    result = Extraction(str(p), label, fps=video_info(p)[0])
     writer = csv.writer(out)
     try:
         for index, t, frame in frames(p, every):
