@@ -22,6 +22,7 @@ pages = {
         st.Page("views/datasets.py", title="Datasets", icon=":material/dataset:"),
         st.Page("views/everyday.py", title="Everyday emotions", icon=":material/calendar_month:"),
         st.Page("views/ranges.py", title="Feature ranges", icon=":material/tune:", url_path="ranges"),
+        st.Page("views/analyze.py", title="Analyze files", url_path="analyze", icon=":material/movie:"),
         st.Page("views/compare.py", title="Compare models", url_path="compare", icon=":material/leaderboard:"),
         st.Page("views/catalogue.py", title="Image catalogue", url_path="catalogue", icon=":material/photo_library:"),
     ],

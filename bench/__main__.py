@@ -9,7 +9,7 @@ import platform
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench import catalogue, cli, compare, datasets, detectors, face, pose, ranges, soak, speech, text  # noqa: E402
+from bench import analyze, catalogue, cli, compare, datasets, detectors, face, pose, ranges, soak, speech, text  # noqa: E402
 
 SUITES = {
     "cli": cli.run,
@@ -23,6 +23,7 @@ SUITES = {
     "compare": compare.run,
     "soak": soak.run,
     "pose": pose.run,
+    "analyze": analyze.run,
 }
 
 

@@ -68,7 +68,8 @@ def test_every_kind_of_input_becomes_rows_of_one_table(result, folder):
     faces = result[result["input"].str.contains("faces/PublicTest")]
     assert set(faces["modality"]) == {"face", "pose"}
     assert (faces.loc[faces["modality"] == "face", "label"] == "happy").mean() >= 2 / 3
-    assert np.allclose(table.canonical_matrix(faces[faces["modality"] == "face"]).sum(axis=1), 1, atol=1e-3)
+    canonical = faces.loc[faces["modality"] == "face", list(table.CANONICAL_COLUMNS)].to_numpy()
+    assert np.allclose(canonical.sum(axis=1), 1, atol=1e-3)
     clips = result[result["input"].str.endswith(".flac")]
     assert len(clips) == 2 and clips["label"].notna().all() and (clips["time_s"] == 0).all()
     texts = result[result["input"].str.endswith(("notes.txt", "messages.csv"))]
@@ -216,3 +217,27 @@ def test_a_dask_local_cluster_gives_the_same_table(folder, result, tmp_path):
         report = analyze([folder], out, Options(aligned=True), scheduler=cluster.scheduler_address)
     assert report.analysed == report.units
     pd.testing.assert_frame_equal(pd.read_parquet(out), result, rtol=1e-4)
+
+
+def test_the_analyze_page_reads_a_server_folder_and_draws_its_timeline(folder, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("EMODASH_BROWSE_ROOTS", str(folder))
+    at = AppTest.from_file("app.py", default_timeout=180)
+    at.run()
+    at.switch_page("views/analyze.py").run()
+    at.text_input[0].set_value(str(folder)).run()
+    at.multiselect[0].set_value(["face", "speech", "text"]).run()
+    at.toggle[0].set_value(True).run()
+    next(b for b in at.button if b.label == "Analyze").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Errors"] == "1" and metrics["Skipped files"] == "1"  # broken.png; README.md
+    assert at.selectbox[0].value == str(folder / "messages.csv")  # inputs with a timeline: texts and the video
+    at.selectbox[0].set_value(str(folder / "talk.mp4")).run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 2
+    at.text_input[0].set_value("/etc").run()
+    next(b for b in at.button if b.label == "Analyze").click().run()
+    shown = [e.value for e in at.exception] + [e.value for e in at.error]
+    assert "only files and folders under the data root" in str(shown)

@@ -257,3 +257,38 @@ def test_pose_page_draws_the_skeleton_and_reads_the_movement(server, astronaut_b
             assert green > 100, green
         finally:
             browser.close()
+
+
+def test_analyze_page_takes_an_uploaded_video_and_shows_its_timeline(server, astronaut_bgr, tmp_path):
+    """A video of a real face with a RAVDESS sound track, uploaded in the browser: progress, then the timeline of
+    its face, body and voice, the per-input summary and the downloads; the upload's temporary folder is gone."""
+    import tempfile
+
+    import soundfile as sf
+    from playwright.sync_api import sync_playwright
+
+    from emodash.io.media import write_video
+    from tests.conftest import data_path
+
+    sound = np.concatenate(
+        [sf.read(f, dtype="float32")[0] for f in sorted(data_path("ravdess_16k").rglob("*.flac"))[:2]]
+    )
+    frames = (np.roll(cv2.resize(astronaut_bgr, (320, 320))[:240], 3 * i, axis=1) for i in range(60))
+    video = write_video(tmp_path / "interview.mp4", frames, fps=10, sound=sound)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{server}/analyze", timeout=60_000)
+            page.get_by_text("Analyze files").first.wait_for(timeout=90_000)
+            page.locator("input[type=file]").first.set_input_files(str(video))
+            page.get_by_text("interview.mp4").first.wait_for(timeout=30_000)
+            page.get_by_role("button", name="Analyze", exact=True).click()
+            page.get_by_text("Results: interview.mp4").wait_for(timeout=180_000)
+            page.get_by_text("Timeline of interview.mp4").first.wait_for(timeout=30_000)
+            for name in ("face", "pose", "speech"):  # the timeline's rows
+                assert page.locator(".plotly .annotation-text", has_text=name).count() >= 1, name
+            assert page.get_by_role("button", name="Download Parquet").count() == 1
+            assert not list(Path(tempfile.gettempdir()).glob("emodash-uploads-*"))
+        finally:
+            browser.close()

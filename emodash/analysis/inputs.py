@@ -75,15 +75,21 @@ class Plan:
     skipped: list[str]
 
 
-def kind_of(path: Path) -> str | None:
+def _suffixes() -> dict[str, set[str]]:
     from emodash.modalities.pose.extract import VIDEO_SUFFIXES
 
+    return {"image": IMAGE_SUFFIXES, "audio": AUDIO_SUFFIXES, "text": TEXT_SUFFIXES, "table": TABLE_SUFFIXES,
+            "video": VIDEO_SUFFIXES}  # fmt: skip
+
+
+def readable_suffixes() -> list[str]:
+    """Every file suffix some modality reads ("jpg", "mp4", ...), for an upload widget."""
+    return sorted(s.lstrip(".") for suffixes in _suffixes().values() for s in suffixes)
+
+
+def kind_of(path: Path) -> str | None:
     suffix = path.suffix.lower()
-    for kind, suffixes in (("image", IMAGE_SUFFIXES), ("audio", AUDIO_SUFFIXES), ("text", TEXT_SUFFIXES),
-                           ("table", TABLE_SUFFIXES), ("video", VIDEO_SUFFIXES)):  # fmt: skip
-        if suffix in suffixes:
-            return kind
-    return None
+    return next((kind for kind, suffixes in _suffixes().items() if suffix in suffixes), None)
 
 
 def files(paths: list[str | Path]) -> list[Path]:

@@ -7,7 +7,6 @@ import json
 import math
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from emodash.core.taxonomy import CANONICAL
@@ -86,6 +85,8 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def canonical_matrix(df: pd.DataFrame) -> np.ndarray:
-    """The canonical score columns as an (n, 7) array."""
-    return df[list(CANONICAL_COLUMNS)].to_numpy(dtype=float)
+def with_timeline(df: pd.DataFrame) -> list[str]:
+    """The inputs with several readings along time or lines (videos, long recordings, text files), sorted."""
+    placed = df[df["time_s"].notna() | df["item"].notna()]
+    counts = placed.groupby("input").apply(lambda g: g["time_s"].nunique() + g["item"].nunique(), include_groups=False)
+    return sorted(counts[counts > 1].index)
