@@ -17,6 +17,7 @@ PAGES = [
     "views/everyday.py",
     "views/ranges.py",
     "views/compare.py",
+    "views/analyze.py",
 ]
 
 

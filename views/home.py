@@ -38,6 +38,7 @@ r2.page_link("views/compare.py", label="Compare models under honest splits", ico
 r1.page_link("views/ranges.py", label="Feature ranges: tune accelerometer ranges by eye", icon=":material/tune:")
 r2.page_link("views/everyday.py", label="Everyday emotions: the 2015 survey", icon=":material/calendar_month:")
 r1.page_link("views/catalogue.py", label="Image catalogue: browse a curated face set", icon=":material/photo_library:")
+r2.page_link("views/analyze.py", label="Analyze files: videos and folders into one table", icon=":material/movie:")
 st.caption("Each opens on synthetic demo data; real data sets appear when `EMODASH_DATA` holds them.")
 
 st.subheader("Active models and their measured scores")

@@ -74,7 +74,7 @@ def _distributed(todo: list[Unit], options: Options, jobs: int, scheduler: str |
     from emodash.serving.cluster import dask_client
 
     with dask_client(jobs, scheduler) as client:
-        futures = {client.submit(analyze_unit, u, options, pure=False, key=f"analyze-{u.key}"): u for u in todo}
+        futures = {client.submit(analyze_unit, u, options, pure=False): u for u in todo}
         try:
             for future in as_completed(futures):
                 keep(futures.pop(future), future.result())
