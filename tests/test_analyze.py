@@ -202,6 +202,18 @@ def test_bad_options_get_one_clear_line(tmp_path, capsys, args, message, monkeyp
     assert message in capsys.readouterr().err
 
 
+def test_a_corrupt_video_is_one_error_row(tmp_path, astronaut_bgr):
+    good = write_video(tmp_path / "good.mp4", _frames(astronaut_bgr, 10))
+    (tmp_path / "bad.mp4").write_bytes(good.read_bytes()[:200])
+    analyze([tmp_path], tmp_path / "o.csv", Options(("face", "speech")))
+    df = pd.read_csv(tmp_path / "o.csv")
+    bad = df[df["input"].str.endswith("bad.mp4")]
+    assert len(bad) == 1 and "not a video that can be read" in bad["error"].iloc[0]
+    assert (df["input"].str.endswith("good.mp4")).sum() == 10 and df.loc[
+        df["input"].str.endswith("good.mp4"), "error"
+    ].isna().all()
+
+
 def test_a_named_file_no_modality_reads_is_an_error_row(tmp_path):
     (tmp_path / "data.bin").write_bytes(b"\0\1")
     analyze([tmp_path / "data.bin"], tmp_path / "o.csv", Options(("text",)))

@@ -126,6 +126,9 @@ def _video(unit: Unit, options: Options) -> Iterator[dict]:
 
     path = unit.paths[0]
     fps, _ = video_info(path)
+    if fps <= 0 and not _readable_video(path):
+        yield table.error_row(path, "", f"{path}: not a video that can be read, or corrupt")
+        return
     start, stop = int(unit.start), None if unit.stop is None else int(unit.stop)
     want_pose = "pose" in options.modalities
     warm = start - round(POSE_WARMUP_S * fps) if want_pose and start and fps > 0 else start
@@ -159,6 +162,16 @@ def _video(unit: Unit, options: Options) -> Iterator[dict]:
     finally:
         if tracker is not None:
             tracker.close()
+
+
+def _readable_video(path: str) -> bool:
+    import cv2
+
+    cap = cv2.VideoCapture(path)
+    try:
+        return cap.isOpened() and cap.read()[0]
+    finally:
+        cap.release()
 
 
 def _recording(unit: Unit, options: Options) -> Iterator[dict]:
