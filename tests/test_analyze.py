@@ -88,6 +88,10 @@ def test_a_video_gives_face_and_body_per_frame_and_speech_per_window(result, fol
     seconds = audio_span(folder / "talk.mp4").size / 16000
     assert speech["time_s"].tolist() == [3.0 * i for i in range(int(seconds // 3) + (seconds % 3 >= 1))]
     assert speech["label"].notna().all() and speech["error"].isna().all()
+    summary = table.summary(result).set_index(["input", "modality"])
+    talk = summary.loc[str(folder / "talk.mp4")]
+    assert talk.loc["pose", "found"] == 70 and talk.loc["face", "top_label"] == "happy"
+    assert talk.loc["speech", "rows"] == len(speech) and summary["errors"].sum() == 1
 
 
 def test_a_corrupt_file_is_one_error_row_and_the_rest_is_read(result, folder):

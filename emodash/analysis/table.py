@@ -75,11 +75,12 @@ def arrow_schema():
 
 
 def summary(df: pd.DataFrame) -> pd.DataFrame:
-    """Per input and modality: rows, rows with a reading, errors, the most frequent label, mean valence and
-    arousal (what the Analyze page and `emodash analyze` print at the end)."""
+    """Per input and modality: rows, rows where something was found (a face, a body, speech, a text), errors, the
+    most frequent label, mean valence and arousal (the Analyze page's summary)."""
     ok = df["error"].isna()
-    g = df.assign(read=ok & df["label"].notna(), failed=~ok).groupby(["input", "modality"], sort=False)
-    out = g.agg(rows=("modality", "size"), readings=("read", "sum"), errors=("failed", "sum"),
+    found = ok & (df["label"].notna() | df["box_x"].notna())
+    g = df.assign(found=found, failed=~ok).groupby(["input", "modality"], sort=False)
+    out = g.agg(rows=("modality", "size"), found=("found", "sum"), errors=("failed", "sum"),
                 valence=("valence", "mean"), arousal=("arousal", "mean"))  # fmt: skip
     out["top_label"] = g["label"].agg(lambda s: s.mode().iloc[0] if s.notna().any() else pd.NA)
     return out.reset_index()

@@ -31,6 +31,7 @@ def timeline(df: pd.DataFrame, input: str) -> go.Figure:
         if m == "pose":
             fig.add_trace(go.Scatter(x=x, y=part["arousal"], name="arousal (movement)", mode="lines",
                                      line=dict(color="#495057")), i, 1)  # fmt: skip
+            fig.update_yaxes(range=[0, 1], row=i, col=1)
             continue
         for column, emotion in zip(CANONICAL_COLUMNS, taxonomy.CANONICAL):
             fig.add_trace(
