@@ -22,9 +22,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from emodash.catalogue import facs, queries
-from emodash.catalogue.db import connect
+from emodash.catalogue.db import VERSION_TABLE, connect
 from emodash.catalogue.ingest import ingest
-from emodash.catalogue.schema import Base, Image, ImageFile, IngestRun, Rejection
+from emodash.catalogue.schema import Base, Image, ImageFile, IngestRun, Rejection, Source
 from emodash.cli import main
 from emodash.core.errors import InputError
 from emodash.core.taxonomy import CANONICAL
@@ -63,7 +63,7 @@ def test_migrations_build_exactly_the_models_schema(catalogue_url):
 
     engine = connect(catalogue_url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE}), Base.metadata)
     assert diff == []
     connect(catalogue_url)  # a second open finds the schema current and the reference tables full: no change
     with Session(engine) as s:
@@ -100,6 +100,75 @@ def test_upgrading_a_first_schema_catalogue_flags_its_duplicates(catalogue_url):
     migrate(engine)
     with Session(engine) as s:
         assert dict(s.execute(select(Image.id, Image.duplicate)).all()) == {1: True, 2: True, 3: False}
+    engine.dispose()
+
+
+def _versions(url: str) -> dict[str, list[str]]:
+    """The Alembic version tables of the database at `url` and the revisions they hold."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        tables = [t for t in inspect(conn).get_table_names() if t.endswith("alembic_version")]
+        out = {t: list(conn.scalars(text(f"SELECT version_num FROM {t}"))) for t in tables}
+    engine.dispose()
+    return out
+
+
+@pytest.mark.parametrize("catalogue_first", [True, False], ids=["catalogue-first", "study-first"])
+def test_a_catalogue_and_optuna_studies_live_in_one_database(catalogue_url, monkeypatch, catalogue_first):
+    optuna = pytest.importorskip("optuna")
+    from emodash.research import tuning
+
+    monkeypatch.setenv("EMODASH_DB", catalogue_url)
+    if catalogue_first:
+        connect(catalogue_url).dispose()
+    url = tuning.storage_url()
+    assert url == catalogue_url
+    study = optuna.create_study(study_name="s", storage=url, direction="maximize")
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    engine = connect(catalogue_url)  # both open again, each on its own version table
+    with Session(engine) as s:
+        assert list(s.scalars(select(queries.Emotion.name).order_by(queries.Emotion.id))) == list(CANONICAL)
+    engine.dispose()
+    assert len(optuna.load_study(study_name="s", storage=tuning.storage_url()).trials) == 3
+    versions = _versions(catalogue_url)
+    assert versions[VERSION_TABLE] == ["0003"]
+    assert versions["alembic_version"] and versions["alembic_version"][0].startswith("v")  # Optuna's, e.g. v3.2.0.a
+
+
+def test_an_old_catalogue_on_the_shared_version_table_is_upgraded_in_place(catalogue_url, monkeypatch):
+    optuna = pytest.importorskip("optuna")
+    from alembic import command
+    from alembic.config import Config
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine, inspect, text
+
+    from emodash.catalogue.db import MIGRATIONS
+    from emodash.research import tuning
+
+    engine = create_engine(catalogue_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:  # a catalogue at 0002 as emodash made it before: its revision in alembic_version
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+        conn.execute(text(f"DROP TABLE {VERSION_TABLE}"))
+        MigrationContext.configure(conn).stamp(ScriptDirectory.from_config(cfg), "0002")  # Alembic's default table
+        conn.execute(text("INSERT INTO sources VALUES (1, 's', 'f', 'l', 'ls', false)"))
+    engine.dispose()
+    assert _versions(catalogue_url) == {"alembic_version": ["0002"]}
+    monkeypatch.setenv("EMODASH_DB", catalogue_url)
+    url = tuning.storage_url()  # the catalogue upgraded first, then Optuna's tables beside it
+    optuna.create_study(study_name="s", storage=url).optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    versions = _versions(catalogue_url)
+    assert versions[VERSION_TABLE] == ["0003"] and versions["alembic_version"][0].startswith("v")
+    engine = connect(catalogue_url)
+    split = next(c for c in inspect(engine).get_columns("images") if c["name"] == "split")
+    assert split["type"].length == 200  # 0003 ran
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Source)) == 1  # the old rows are kept
     engine.dispose()
 
 

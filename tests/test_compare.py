@@ -1,7 +1,11 @@
 """Model comparison: EMG loaders, the zoo, honest splits, cached repeatable evaluation, the EMG seed reproduced,
 the CLI and the Compare page."""
 
+import base64
 import json
+import socket
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -226,6 +230,108 @@ def test_emg_task_has_the_seeds_published_split(seed_emg):
     assert len(test) == 60 and len(train) == 240 and task.default_split == "temporal"
 
 
+# --- folds on Dask, tuning with Optuna -------------------------------------------------------------------------------
+
+
+def test_folds_on_a_dask_cluster_give_the_numbers_they_give_here():
+    distributed = pytest.importorskip("distributed", reason="distributed is not installed")
+    data_path("emg_puldavid87")
+    task = tasks.load_task("emg")
+    models = ["svm", "knn", "dt"]
+    here = evaluation.evaluate(task, models, cache=False)
+    msgs = []
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:  # fmt: skip
+        there = evaluation.evaluate(task, models, scheduler=cluster.scheduler_address,
+                                    progress=lambda d, t, m: msgs.append(m))  # fmt: skip
+        ran = {key.split("-")[0] for key in cluster.scheduler.task_prefixes}
+    assert any("fit_and_score" in name for name in ran), ran  # the folds ran on the workers
+    assert "dt: 5/5 folds done" in msgs
+    msgs.clear()
+    evaluation.evaluate(task, models, progress=lambda d, t, m: msgs.append(m))  # where the folds ran is not in the key
+    assert [m for m in msgs if m.endswith("cached")] == [f"{m}: cached" for m in models]
+    assert list(there["model"]) == list(here["model"]) and list(there["fold"]) == list(here["fold"])
+    cols = [*evaluation.METRICS, *[c for c in here.columns if c.startswith("f1:")]]
+    assert np.allclose(there[cols].to_numpy(float), here[cols].to_numpy(float))
+    assert [np.asarray(c).tolist() for c in there["confusion"]] == [np.asarray(c).tolist() for c in here["confusion"]]
+    assert evaluation.summary(here).set_index("model").loc["svm", "accuracy_mean"] == pytest.approx(0.93)
+
+
+def _trials(name: str) -> list:
+    import optuna
+
+    from emodash.catalogue.db import url_for
+
+    return optuna.load_study(study_name=name, storage=url_for(None)).trials
+
+
+def test_tuning_searches_the_inner_folds_refits_the_best_and_resumes_its_stored_studies():
+    pytest.importorskip("optuna", reason="optuna is not installed")
+    from sklearn.metrics import f1_score
+
+    from emodash.research.splits import take
+
+    data_path("emg_puldavid87")
+    task = tasks.load_task("emg")
+    res = evaluation.evaluate(task, ["svm", "knn"], cache=False, tune=4)
+    assert (res["tune"] == 4).all() and not res["search"].any() and res["study"].nunique() == len(res)
+    assert all(set(json.loads(p)) == {"clf__C"} for p in res.loc[res["model"] == "svm", "best_params"])
+    first = res.iloc[0]  # svm, outer fold 1
+    trials = _trials(first["study"])
+    assert len(trials) == 4
+    ((_, _, train, test), *_) = evaluation.task_folds(task)
+    inner = evaluation._inner(task, task.default_split, train, 0)  # the grid's honest inner folds
+    X, y = task.X("vector")[train], task.y[train]  # the outer training side
+    C = trials[0].params["C"]
+    scores = []
+    for tr, te in inner:  # trial 1 scored on them alone: the outer test side never enters
+        est = evaluation.build(task, "svm").set_params(clf__C=C).fit(take(X, tr), y[tr])
+        scores.append(f1_score(y[te], est.predict(take(X, te)), average="macro"))
+    assert trials[0].value == pytest.approx(np.mean(scores))
+    best = max(trials, key=lambda t: t.value)
+    assert json.loads(first["best_params"]) == {"clf__C": best.params["C"]}
+    pred = evaluation.build(task, "svm").set_params(clf__C=best.params["C"]).fit(X, y).predict(task.X("vector")[test])
+    assert first["macro_f1"] == pytest.approx(f1_score(task.y[test], pred, labels=list(task.labels), average="macro"))
+    more = evaluation.evaluate(task, ["svm", "knn"], cache=False, tune=6)  # resumes: 2 more trials, not 6
+    assert len(_trials(first["study"])) == 6 and set(more["study"]) == set(res["study"])
+    again = evaluation.evaluate(task, ["svm", "knn"], cache=False, tune=4)  # the best of the first 4, as before
+    assert len(_trials(first["study"])) == 6
+    pd.testing.assert_series_equal(again["macro_f1"], res["macro_f1"])
+    assert list(again["best_params"]) == list(res["best_params"])
+
+
+def test_tuned_neighbours_stay_within_the_smallest_inner_training_side():
+    pytest.importorskip("optuna", reason="optuna is not installed")
+    task = _vector_task({"a": 9, "b": 9})
+    res = evaluation.evaluate(task, ["knn"], "random", 2, cache=False, tune=12)
+    for name in res["study"]:
+        ks = [t.params["n_neighbors"] for t in _trials(name)]
+        assert len(ks) == 12 and max(ks) <= 6 and len(set(ks)) > 1  # 9 per training side, 6 per inner one
+
+
+def test_tuning_history_reads_the_stored_study_with_its_pruned_trials_and_running_best():
+    optuna = pytest.importorskip("optuna", reason="optuna is not installed")
+    from optuna.distributions import FloatDistribution
+    from optuna.trial import TrialState
+
+    from emodash.research import tuning
+    from emodash.research.plots import tuning_history
+
+    study = optuna.create_study(study_name="h", storage=tuning.storage_url(), direction="maximize")
+    for value, pruned in [(0.5, False), (0.2, True), (0.7, False), (0.6, False), (0.9, False)]:
+        trial = study.ask({"learning_rate": FloatDistribution(1e-4, 1e-2, log=True)})
+        trial.report(value, 0)
+        study.tell(trial, None if pruned else value, state=TrialState.PRUNED if pruned else TrialState.COMPLETE)
+    history = tuning.history("h", 4)  # the first 4 trials: those a comparison with --tune 4 chose from
+    assert list(history["state"]) == ["complete", "pruned", "complete", "complete"]
+    assert list(history["macro_f1"]) == [0.5, 0.2, 0.7, 0.6] and list(history["best"]) == [0.5, 0.5, 0.7, 0.7]
+    traces = {t.name: t for t in tuning_history(history, "cnn1d").data}
+    assert list(traces["trial"].x) == [1, 3, 4] and list(traces["pruned"].x) == [2]
+    assert list(traces["running best"].y) == [0.5, 0.5, 0.7, 0.7]
+    with pytest.raises(InputError, match="no tuning study 'nope'"):
+        tuning.history("nope", 4)
+
+
 # --- CLI and page ----------------------------------------------------------------------------------------------------
 
 
@@ -241,6 +347,58 @@ def test_cli_compare_errors_are_one_line(capsys):
     assert "no model named 'nope'" in capsys.readouterr().err
     assert main(["compare", "--data", "demo-emg", "--split", "grouped"]) == 2
     assert main(["compare", "--data", "fer2013-test"]) == 2
+    assert main(["compare", "--data", "demo-emg", "--models", "knn", "--search", "--tune", "3"]) == 2
+    assert "not both" in capsys.readouterr().err.splitlines()[-1]
+
+
+def test_cli_compare_on_a_scheduler_that_does_not_answer_is_one_line(monkeypatch):
+    pytest.importorskip("distributed", reason="distributed is not installed")
+    with socket.socket() as s:  # a free loopback port: nothing listens there once closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "2s")  # Dask's own setting, read at start
+    r = subprocess.run([sys.executable, "-m", "emodash", "compare", "--data", "demo-emg", "--models", "nb",
+                        "--no-cache", "--scheduler", f"tcp://127.0.0.1:{port}"],
+                       capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    errors = [line for line in r.stderr.splitlines() if line.startswith("emodash: error:")]
+    assert len(errors) == 1 and f"no Dask scheduler answers at tcp://127.0.0.1:{port}" in errors[0]
+
+
+def _values(v: list | dict) -> np.ndarray:
+    """A plotly figure's array as JSON gives it: a list, or base64 bytes with their dtype."""
+    return np.frombuffer(base64.b64decode(v["bdata"]), v["dtype"]) if isinstance(v, dict) else np.asarray(v)
+
+
+def test_compare_page_tunes_and_shows_the_tuning_history():
+    pytest.importorskip("optuna", reason="optuna is not installed")
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("app.py", default_timeout=180)
+    at.run()
+    at.switch_page("views/compare.py")
+    at.run()
+    at.selectbox[0].select("demo-emg").run()
+    at.multiselect[0].set_value(["knn", "nb"]).run()
+    at.slider[0].set_value(3).run()
+    trials = next(w for w in at.number_input if w.label.startswith("Tuning trials"))
+    grid = next(w for w in at.toggle if w.label.startswith("Grid search"))
+    trials.set_value(5)
+    grid.set_value(True).run()
+    at.button[0].click().run()
+    assert "not both" in at.error[0].value and not at.exception  # grid and tuning at once: refused
+    next(w for w in at.toggle if w.label.startswith("Grid search")).set_value(False).run()
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value == "Tuning history" for s in at.subheader)
+    (chart,) = [c for c in at.get("plotly_chart") if "running best" in c.proto.spec]
+    traces = {t["name"]: t for t in json.loads(chart.proto.spec)["data"]}
+    assert list(traces) == ["trial", "pruned", "running best"]
+    assert list(_values(traces["trial"]["x"])) == [1, 2, 3, 4, 5]  # knn's five trials, none pruned
+    best = _values(traces["running best"]["y"])
+    assert np.all(np.diff(best) >= 0) and best[-1] == _values(traces["trial"]["y"]).max()
+    next(w for w in at.selectbox if w.label == "Tuned model").select("nb").run()
+    assert not at.exception and any("nb, outer fold 1" in c.proto.spec for c in at.get("plotly_chart"))
 
 
 def test_compare_page_trains_and_shows_the_table():

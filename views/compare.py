@@ -1,5 +1,6 @@
-"""Compare models: pick a data set, models and an honest split; see mean ± sd, confusion matrices, per-class F1,
-timings, the seed's published split beside the honest one, and download a trained model as C or TFLite."""
+"""Compare models: pick a data set, models and an honest split (optionally a grid search or Optuna tuning inside each
+training side); see mean ± sd, confusion matrices, per-class F1, timings, the tuning history, the seed's published
+split beside the honest one, and download a trained model as C or TFLite."""
 
 import tempfile
 from pathlib import Path
@@ -8,7 +9,7 @@ import streamlit as st
 
 from emodash import datasets, modalities
 from emodash.core.errors import InputError
-from emodash.research import evaluation, tasks
+from emodash.research import evaluation, tasks, tuning
 from emodash.research import plots as figs
 from emodash.research.splits import available
 from emodash.research.zoo import CLASSICAL, ZOO
@@ -70,9 +71,11 @@ left, mid, right = st.columns(3)
 models = left.multiselect("Models", usable, default=[m for m in CLASSICAL if m in usable])
 split = mid.selectbox("Split", splits, index=splits.index(task.default_split))
 n_splits = right.slider("Folds", 2, 10, 5)
-a, b, c, d = st.columns(4)
+a, b, t, c, d = st.columns(5)
 repeats = a.number_input("Repeats", 1, 5, 1, disabled=split not in ("random", "grouped"))
 search = b.toggle("Grid search (inner folds)")
+tune = t.number_input("Tuning trials (Optuna)", 0, 500, 0, help="0: off. Trials per model inside each training "
+                      "side, on the grid's inner folds; stored, so a rerun adds only missing ones")  # fmt: skip
 smote = c.toggle("Rebalance (SMOTE)")
 published = d.toggle("Published split", value=task.published is not None, disabled=task.published is None,
                      help=task.published_note or "this data set has no published split")  # fmt: skip
@@ -88,9 +91,11 @@ if st.button("Compare", type="primary"):
         bar.progress(done / max(total, 1), text=f"{message} ({done}/{total} folds)")
 
     try:
-        runs = {"honest": evaluation.evaluate(task, models, split, n_splits, int(repeats), 0, search, smote, progress)}
+        runs = {"honest": evaluation.evaluate(task, models, split, n_splits, int(repeats), 0, search, smote, progress,
+                                              tune=int(tune))}  # fmt: skip
         if published and task.published is not None:
-            runs["published"] = evaluation.evaluate(task, models, "published", n_splits, 1, 0, search, smote, progress)
+            runs["published"] = evaluation.evaluate(task, models, "published", n_splits, 1, 0, search, smote, progress,
+                                                    tune=int(tune))  # fmt: skip
     except (InputError, ValueError) as exc:  # ValueError: a safety net
         st.error(str(exc))
         st.stop()
@@ -129,6 +134,25 @@ for i, model in enumerate(summary["model"]):
 left, right = st.columns(2)
 left.plotly_chart(figs.per_class_f1(evaluation.per_class_f1(results)), key="f1")
 right.plotly_chart(figs.timings(summary), key="time")
+
+tuned = results[results["tune"] > 0]
+if len(tuned):
+    st.subheader("Tuning history")
+    st.caption("Each trial's mean macro-F1 over the inner folds of one outer training side, and the best so far; "
+               "the best trial was refit on the whole training side and scored on its outer test fold.")  # fmt: skip
+    h1, h2 = st.columns(2)
+    tuned_model = h1.selectbox("Tuned model", list(dict.fromkeys(tuned["model"])))
+    runs_of = tuned[tuned["model"] == tuned_model]
+    outer = h2.selectbox("Outer fold", list(runs_of.index), format_func=lambda i: f"fold {runs_of.at[i, 'fold'] + 1}"
+                         + (f", repeat {runs_of.at[i, 'repeat'] + 1}" if runs_of.at[i, "repeat"] else ""))  # fmt: skip
+    run = runs_of.loc[outer]
+    try:
+        history = tuning.history(run["study"], int(run["tune"]))
+    except InputError as exc:
+        st.error(str(exc))
+    else:
+        title = f"{tuned_model}, outer fold {run['fold'] + 1}: best {run['best_params']}"
+        st.plotly_chart(figs.tuning_history(history, title), key="tuning")
 
 st.subheader("Download a trained model")
 exportable = [] if task.export_note else [m for m in summary["model"] if ZOO[m].export in ("c", "tflite")]

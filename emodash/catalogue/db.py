@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, MetaData, Table, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
@@ -17,6 +17,9 @@ from emodash.core.errors import InputError
 from emodash.core.taxonomy import CANONICAL, CANONICAL_VA
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: the catalogue's Alembic version table (Alembic's default `alembic_version` is left to Optuna's studies)
+VERSION_TABLE = "catalogue_alembic_version"
+LEGACY_VERSION_TABLE = "alembic_version"
 
 
 def url_for(target: str | None) -> str:
@@ -67,14 +70,25 @@ def connect(target: str | None = None, *, upgrade: bool = True) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (creates it in an empty database)."""
+    """Bring the schema to the newest Alembic revision (creates it in an empty database). A catalogue made before it
+    had its own version table has its revision moved out of `alembic_version` first (Optuna's studies use that one)."""
     from alembic import command
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    revisions = {r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions()}
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
+        tables = set(inspect(conn).get_table_names())
+        if LEGACY_VERSION_TABLE in tables:
+            legacy = Table(LEGACY_VERSION_TABLE, MetaData(), autoload_with=conn)
+            held = list(conn.scalars(select(legacy.c.version_num)))
+            if held and set(held) <= revisions:  # the catalogue's, not another Alembic user's
+                if VERSION_TABLE not in tables:
+                    command.stamp(cfg, held)  # creates the catalogue's own version table at that revision
+                legacy.drop(conn)
         command.upgrade(cfg, "head")
 
 

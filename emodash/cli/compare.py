@@ -39,10 +39,16 @@ def compare(args: argparse.Namespace) -> int:
     models = parse_models(args.models)
     if args.models in ("classical", "all"):  # the groups mean "those that apply here"
         models = task.models(models)
-    results = evaluation.evaluate(
-        task, models, args.split, args.folds, args.repeats, args.seed, args.search, args.smote,
-        progress=None if args.json else _progress, cache=not args.no_cache,
-    )  # fmt: skip
+    try:
+        results = evaluation.evaluate(
+            task, models, args.split, args.folds, args.repeats, args.seed, args.search, args.smote,
+            progress=None if args.json else _progress, cache=not args.no_cache, tune=args.tune, jobs=args.jobs,
+            scheduler=args.scheduler,
+        )  # fmt: skip
+    except BaseException:
+        if not args.json:
+            print(file=sys.stderr)  # ends the progress line, so that an error stands on a line of its own
+        raise
     split = args.split or task.default_split
     if args.json:
         s = evaluation.summary(results)
@@ -51,7 +57,7 @@ def compare(args: argparse.Namespace) -> int:
             for m in evaluation.METRICS:
                 obj[m] = {"mean": round(float(row[f"{m}_mean"]), 4), "sd": round(float(row[f"{m}_sd"]), 4)}
             obj["fit_s"], obj["predict_s"] = round(float(row["fit_s"]), 4), round(float(row["predict_s"]), 5)
-            obj["search"], obj["smote"] = args.search, args.smote
+            obj["search"], obj["tune"], obj["smote"] = args.search, args.tune, args.smote
             print(json.dumps(obj))
         return 0
     print(f"{task.title}; split: {split}" + (" (synthetic demo data)" if task.synthetic else ""))
@@ -119,9 +125,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     cmp.add_argument("--folds", type=int, default=5)
     cmp.add_argument("--repeats", type=int, default=1, help="repeat random/grouped CV with other shuffles")
     cmp.add_argument("--search", action="store_true", help="small grid search inside each training side")
+    cmp.add_argument("--tune", type=int, default=0, metavar="N",
+                     help="N Optuna trials per model inside each training side (stored in EMODASH_DB; a rerun "
+                     "runs only the missing ones)")  # fmt: skip
     cmp.add_argument("--smote", action="store_true", help="rebalance training sides with SMOTE")
     cmp.add_argument("--no-cache", action="store_true", help="recompute even if results are cached")
     cmp.add_argument("--reproduce", action="store_true", help="the EMG seed's own recipe beside the temporal hold-out")
+    cmp.add_argument("--jobs", type=int, default=1, metavar="N",
+                     help="run the folds on N Dask worker processes here (default 1: one after another)")  # fmt: skip
+    cmp.add_argument("--scheduler", metavar="ADDRESS", help="run the folds on the Dask cluster at ADDRESS "
+                     "(default: $EMODASH_DASK_SCHEDULER)")  # fmt: skip
     cmp.set_defaults(func=compare)
 
     exp = sub.add_parser("export", help="train a model and export it as C or TFLite")

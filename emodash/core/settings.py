@@ -30,8 +30,8 @@ def cache_dir() -> Path:
 
 
 def database_url() -> str:
-    """The image catalogue's database: `EMODASH_DB` (an SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db),
-    by default an SQLite file under the cache folder."""
+    """The project's database (the image catalogue, the comparison's tuning studies): `EMODASH_DB` (an SQLAlchemy
+    URL, e.g. postgresql+psycopg://user@host/db), by default an SQLite file under the cache folder."""
     return os.environ.get("EMODASH_DB", "").strip() or f"sqlite:///{cache_dir() / 'catalogue.sqlite'}"
 
 

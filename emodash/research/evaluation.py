@@ -1,7 +1,9 @@
-"""Honest, repeatable model comparison: folds under a chosen split, zoo models fit on each training side, scores
-as one tidy DataFrame (one row per model, repeat and fold), cached on disk by data hash + model + parameters + split.
+"""Honest, repeatable model comparison: folds under a chosen split, zoo models fit on each training side (tuned there
+by a grid or by Optuna where asked), scores as one tidy DataFrame (one row per model, repeat and fold), cached on disk
+by data hash + model + parameters + split. The folds of a model run through joblib: one after another here, or on
+Dask worker processes (a local cluster or an existing scheduler) with the same numbers.
 
-Splits are `emodash.research.splits`.
+Splits are `emodash.research.splits`; tuning is `emodash.research.tuning`.
 """
 
 from __future__ import annotations
@@ -9,11 +11,14 @@ from __future__ import annotations
 import json
 import time
 import warnings
-from typing import Callable
+from contextlib import ExitStack
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 import sklearn
+from joblib import Parallel, delayed, parallel_config
+from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, confusion_matrix, f1_score
 from sklearn.model_selection import GridSearchCV
@@ -22,13 +27,15 @@ from threadpoolctl import threadpool_limits
 
 from emodash.core.errors import InputError
 from emodash.core.settings import cache_dir
-from emodash.research.splits import folds, max_splits
+from emodash.research import tuning
+from emodash.research.splits import folds, max_splits, take
 from emodash.research.tasks import Task, fingerprint
 from emodash.research.zoo import VECTOR, get_model
+from emodash.serving.cluster import dask_client, remote
 
 METRICS = ("accuracy", "balanced_accuracy", "macro_f1")
-#: bump when the meaning of cached rows changes
-CACHE_VERSION = 2
+#: bump when the meaning of cached rows (or of a stored study's trials) changes
+CACHE_VERSION = 3
 
 Progress = Callable[[int, int, str], None]
 
@@ -98,8 +105,8 @@ def _inner(task: Task, split: str, train: np.ndarray, seed: int) -> list:
     sub = task.groups.iloc[train].reset_index(drop=True) if len(task.groups) else task.groups
     n = min(3, max_splits(task.y[train], sub, kind, task.group_column))
     if n < 2:
-        raise InputError(f"a training side of {len(train)} samples cannot be split again for a grid search "
-                         "(a class, group or recording too small); use fewer folds or no grid search")  # fmt: skip
+        raise InputError(f"a training side of {len(train)} samples cannot be split again for a search (grid or "
+                         "tuning): a class, group or recording is too small; use fewer folds or no search")  # fmt: skip
     return [(tr, te) for _, _, tr, te in folds(task.y[train], sub, kind, n, 1, seed, task.group_column, gap=task.gap)]
 
 
@@ -118,22 +125,74 @@ def _smote_k(sides: list[np.ndarray], wanted: int = 3) -> int:
     return min(wanted, smallest - 1)
 
 
-def take(X: np.ndarray | list, idx: np.ndarray) -> np.ndarray | list:
-    """The samples `idx` of a model input: an array's rows, or items of a list (file paths, texts)."""
-    return X[idx] if isinstance(X, np.ndarray) else [X[i] for i in idx]
-
-
-def _cache_key(task: Task, model: str, split: str, n_splits: int, repeats: int, seed: int, search: bool,
-               rebalance: bool) -> str:  # fmt: skip
-    """Everything the rows depend on: data, preprocessing (the task's note and each step), model parameters, split
-    (with the task's gap), options and library versions."""
+def _recipe_key(task: Task, model: str, split: str, n_splits: int, repeats: int, seed: int, rebalance: bool) -> str:
+    """Everything a fold's training side and untuned model depend on: data, preprocessing (the task's note and each
+    step), model parameters, split (with the task's gap), seed, rebalancing and library versions."""
     spec = get_model(model)
     params = json.dumps(spec.make(seed).get_params(), sort_keys=True, default=str)
     steps = [repr(step) for _, step in task.steps[spec.input]()]
     return fingerprint(
-        task.fingerprint, task.note, steps, task.gap, model, params, split, n_splits, repeats, seed, search,
-        rebalance, sklearn.__version__, CACHE_VERSION,
+        task.fingerprint, task.note, steps, task.gap, model, params, split, n_splits, repeats, seed, rebalance,
+        sklearn.__version__, CACHE_VERSION,
     )  # fmt: skip
+
+
+def _cache_key(task: Task, model: str, split: str, n_splits: int, repeats: int, seed: int, search: bool, tune: int,
+               rebalance: bool) -> str:  # fmt: skip
+    """The recipe and the search it asks for (how the rows run, on one process or many, is not part of it)."""
+    return fingerprint(_recipe_key(task, model, split, n_splits, repeats, seed, rebalance), search, tune)
+
+
+def fit_and_score(
+    est: BaseEstimator,
+    X: np.ndarray | list,
+    y: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    labels: list[str],
+    row: dict[str, Any],
+    where: str,
+    study: tuning.Study | None = None,
+    report: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """One fold: tune `est` on the training side if `study` says how (then refit the best), else fit it as it is (a
+    grid search included); predict the test side; return `row` with the scores, per-class F1, the confusion matrix,
+    fit (search included) and predict seconds and the best parameters. `report(message)` hears of the fold's start,
+    each trial and each CNN epoch. A module-level function of picklable arguments, so that Dask workers can run it."""
+    if report:
+        report(where)
+    fit_params = {}
+    if report and get_model(row["model"]).input != VECTOR:  # CNNs report each epoch
+        fit_params["clf__on_epoch"] = lambda e, n: report(f"{where}, epoch {e}/{n}")
+    best: dict[str, Any] = {}
+    with threadpool_limits(1, user_api="blas"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # capped iterations are part of the recipe
+        t0 = time.perf_counter()
+        try:
+            if study is not None:
+                trial = (lambda t, n: report(f"{where}, trial {t}/{n}")) if report else None
+                best = tuning.tune(est, row["model"], take(X, train), y[train], study, trial)
+                est = clone(est).set_params(**best)
+            est.fit(take(X, train), y[train], **fit_params)
+        except ValueError as exc:  # what the checks before the folds did not foresee, as a message
+            raise InputError(f"{row['model']} could not be trained on {where}: {exc}") from None
+        t1 = time.perf_counter()
+        pred = est.predict(take(X, test))
+        t2 = time.perf_counter()
+    if hasattr(est, "best_params_"):
+        best = est.best_params_
+    truth = y[test]
+    f1s = f1_score(truth, pred, labels=labels, average=None, zero_division=0)
+    return row | {
+        "accuracy": accuracy_score(truth, pred),
+        "balanced_accuracy": balanced_accuracy_score(truth, pred),
+        "macro_f1": f1_score(truth, pred, labels=labels, average="macro", zero_division=0),
+        "fit_s": t1 - t0,
+        "predict_s": t2 - t1,
+        **{f"f1:{lab}": float(v) for lab, v in zip(labels, f1s)},
+        "confusion": confusion_matrix(truth, pred, labels=labels).tolist(),
+        "best_params": json.dumps(best, default=str) if best else "",
+    }
 
 
 def evaluate(
@@ -147,83 +206,77 @@ def evaluate(
     rebalance: bool = False,
     progress: Progress | None = None,
     cache: bool = True,
+    tune: int = 0,
+    jobs: int = 1,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Fit and score every model on every fold; one row per (model, repeat, fold) with accuracy, balanced accuracy,
     macro-F1, per-class F1 (`f1:<label>`), the confusion matrix (rows true, columns predicted, in `task.labels`
-    order), fit and predict seconds, and the options used. `progress(done, total, message)` is called per fold.
-    BLAS runs on one thread (the folds are small; more threads only contend on a shared CPU)."""
+    order), fit and predict seconds, and the options used. `search` runs the model's grid and `tune` that many
+    Optuna trials inside each training side, on inner folds of the same kind (`emodash.research.tuning`).
+
+    `jobs` 1 and no `scheduler` (nor `EMODASH_DASK_SCHEDULER`) runs the folds one after another here, with
+    `progress(done, total, message)` at each fold (each epoch for CNNs); otherwise they run on Dask workers (a
+    `LocalCluster` of `jobs` processes, or the scheduler's cluster) and progress comes as folds finish. The numbers
+    are the same either way. BLAS runs on one thread per fold (the folds are small; more threads only contend)."""
     split = split or task.default_split
+    if search and tune:
+        raise InputError("choose a grid search (--search) or Optuna tuning (--tune), not both")
+    if tune < 0:
+        raise InputError(f"--tune needs a number of trials, 1 or more (got {tune})")
     for m in models:
         task.check(m)
     splits = task_folds(task, split, n_splits, repeats, seed)
     total, done, frames = len(models) * len(splits), 0, []
     n_folds = len({k for _, k, _, _ in splits})
     labels = list(task.labels)
-    for model in models:
-        key = _cache_key(task, model, split, n_splits, repeats, seed, search, rebalance)
-        path = cache_dir() / "compare" / f"{key}.json"
-        if cache and path.is_file():
-            frames.append(pd.read_json(path, orient="records"))
-            done += len(splits)
+    on_dask, url, client = jobs != 1 or remote(scheduler), None, None
+    with ExitStack() as cluster:
+        for model in models:
+            key = _cache_key(task, model, split, n_splits, repeats, seed, search, tune, rebalance)
+            path = cache_dir() / "compare" / f"{key}.json"
+            if cache and path.is_file():
+                frames.append(pd.read_json(path, orient="records"))
+                done += len(splits)
+                if progress:
+                    progress(done, total, f"{model}: cached")
+                continue
             if progress:
-                progress(done, total, f"{model}: cached")
-            continue
-        if progress:
-            progress(done, total, f"{model}: preparing {get_model(model).input} input")
-        X = task.X(get_model(model).input)
-        rows = []
-        for r, k, train, test in splits:
-            where = f"{model}: fold {k + 1}/{n_folds}" + (f", repeat {r + 1}" if r else "")
-            if progress:
-                progress(done, total, where)
-            fit_params = {}
-            if progress and get_model(model).input != VECTOR:  # CNNs report each epoch
-                fit_params["clf__on_epoch"] = lambda e, n, d=done, w=where: progress(d, total, f"{w}, epoch {e}/{n}")
-            inner = _inner(task, split, train, seed) if search else None
-            sides = [task.y[train]] + [task.y[train][tr] for tr, _ in inner or []]
-            smote_k = _smote_k(sides) if rebalance and get_model(model).input == VECTOR else None
-            n_fit = min(len(side) for side in sides)
-            est = build(task, model, seed, rebalance, search, inner, smote_k or 3, n_fit)
-            with threadpool_limits(1, user_api="blas"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)  # capped iterations are part of the recipe
-                t0 = time.perf_counter()
-                try:
-                    est.fit(take(X, train), task.y[train], **fit_params)
-                except ValueError as exc:  # what the checks above did not foresee, as a message
-                    raise InputError(f"{model} could not be trained on {where}: {exc}") from None
-                t1 = time.perf_counter()
-                pred = est.predict(take(X, test))
-                t2 = time.perf_counter()
-            truth = task.y[test]
-            f1s = f1_score(truth, pred, labels=labels, average=None, zero_division=0)
-            rows.append(
-                {
-                    "model": model,
-                    "split": split,
-                    "repeat": r,
-                    "fold": k,
-                    "n_train": len(train),
-                    "n_test": len(test),
-                    "accuracy": accuracy_score(truth, pred),
-                    "balanced_accuracy": balanced_accuracy_score(truth, pred),
-                    "macro_f1": f1_score(truth, pred, labels=labels, average="macro", zero_division=0),
-                    "fit_s": t1 - t0,
-                    "predict_s": t2 - t1,
-                    **{f"f1:{lab}": float(v) for lab, v in zip(labels, f1s)},
-                    "confusion": confusion_matrix(truth, pred, labels=labels).tolist(),
-                    "search": search,
-                    "rebalance": rebalance,
-                    "smote_k": smote_k,
-                    "best_params": json.dumps(est.best_params_, default=str) if search and hasattr(est, "best_params_")
-                    else "",
-                }
-            )  # fmt: skip
-            done += 1
-        frame = pd.DataFrame(rows)
-        if cache:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            frame.to_json(path, orient="records")
-        frames.append(frame)
+                progress(done, total, f"{model}: preparing {get_model(model).input} input")
+            if tune and url is None:
+                url = tuning.storage_url()
+            if on_dask and client is None:  # started for the first model that is not cached, closed at the end
+                client = cluster.enter_context(dask_client(jobs, scheduler))
+                cluster.enter_context(parallel_config(backend="dask"))
+            recipe = _recipe_key(task, model, split, n_splits, repeats, seed, rebalance)
+            X = task.X(get_model(model).input)
+            calls = []
+            for i, (r, k, train, test) in enumerate(splits):
+                where = f"{model}: fold {k + 1}/{n_folds}" + (f", repeat {r + 1}" if r else "")
+                inner = _inner(task, split, train, seed) if search or tune else None
+                sides = [task.y[train]] + [task.y[train][tr] for tr, _ in inner or []]
+                smote_k = _smote_k(sides) if rebalance and get_model(model).input == VECTOR else None
+                n_fit = min(len(side) for side in sides)
+                # a tuned model's own defaults never train: its tuning space keeps within n_fit instead
+                est = build(task, model, seed, rebalance, search, inner, smote_k or 3, None if tune else n_fit)
+                name = f"emodash compare {model} {split} repeat {r} fold {k} seed {seed} {recipe}"
+                study = tuning.Study(name, url, tune, seed, inner, n_fit) if tune else None
+                row = {"model": model, "split": split, "repeat": r, "fold": k, "n_train": len(train),
+                       "n_test": len(test), "search": search, "tune": tune, "rebalance": rebalance,
+                       "smote_k": smote_k, "study": name if tune else ""}  # fmt: skip
+                report = (lambda m, d=done + i: progress(d, total, m)) if progress and not on_dask else None
+                calls.append(delayed(fit_and_score)(est, X, task.y, train, test, labels, row, where, study, report))
+            rows = []
+            for result in Parallel(n_jobs=-1 if on_dask else 1, return_as="generator")(calls):
+                rows.append(result)
+                done += 1
+                if progress and on_dask:
+                    progress(done, total, f"{model}: {len(rows)}/{len(splits)} folds done")
+            frame = pd.DataFrame(rows)
+            if cache:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                frame.to_json(path, orient="records")
+            frames.append(frame)
     if progress:
         progress(total, total, "done")
     return pd.concat(frames, ignore_index=True)

@@ -115,3 +115,25 @@ def split_gap(honest: pd.DataFrame, published: pd.DataFrame, metric: str = "accu
         **_LAYOUT,
     )
     return fig
+
+
+def tuning_history(history: pd.DataFrame, title: str) -> go.Figure:
+    """A study's trials (`emodash.research.tuning.history`): each trial's inner macro-F1 against its number, pruned
+    trials as crosses at their last inner fold, and the running best of the complete ones."""
+    done, pruned = history[history["state"] == "complete"], history[history["state"] == "pruned"]
+    params = [", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in p.items())
+              for p in history["params"]]  # fmt: skip
+    text = pd.Series(params, index=history.index)
+    fig = go.Figure(
+        [
+            go.Scatter(x=done["trial"], y=done["macro_f1"], mode="markers", name="trial", text=text[done.index],
+                       hovertemplate="trial %{x}: %{y:.3f}<br>%{text}<extra></extra>"),
+            go.Scatter(x=pruned["trial"], y=pruned["macro_f1"], mode="markers", name="pruned",
+                       marker=dict(symbol="x", color="#adb5bd"), text=text[pruned.index],
+                       hovertemplate="trial %{x} pruned at %{y:.3f}<br>%{text}<extra></extra>"),
+            go.Scatter(x=history["trial"], y=history["best"], mode="lines", name="running best",
+                       line=dict(shape="hv", color="#e8590c")),
+        ]
+    )  # fmt: skip
+    fig.update_layout(title=title, xaxis=dict(title="trial"), yaxis=dict(title="inner macro-F1"), height=340, **_LAYOUT)
+    return fig

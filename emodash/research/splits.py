@@ -206,3 +206,8 @@ def folds(
     if published is None:
         raise InputError("this data set has no published split")
     return [(0, 0, np.asarray(published[0]), np.asarray(published[1]))]
+
+
+def take(X: np.ndarray | list, idx: np.ndarray) -> np.ndarray | list:
+    """The samples `idx` of a model input: an array's rows, or items of a list (file paths, texts)."""
+    return X[idx] if isinstance(X, np.ndarray) else [X[i] for i in idx]

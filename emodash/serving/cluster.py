@@ -18,13 +18,14 @@ if TYPE_CHECKING:
 def dask_client(jobs: int = 1, scheduler: str | None = None) -> Iterator[Client]:
     """A Dask client: on `scheduler` (default `EMODASH_DASK_SCHEDULER`) if one is given, else on a `LocalCluster`
     of `jobs` single-threaded worker processes on loopback (closed on exit). InputError if the scheduler does not
-    answer."""
+    answer within Dask's connect timeout (`distributed.comm.timeouts.connect`: 30 s unless configured, e.g. by
+    DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=5s)."""
     from distributed import Client, LocalCluster
 
     address = scheduler or settings.dask_scheduler()
     if address:
         try:
-            client = Client(address, timeout="15s")
+            client = Client(address)
         except (OSError, TimeoutError) as exc:
             raise InputError(f"no Dask scheduler answers at {address} ({exc})") from None
         try:

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from emodash.core.errors import InputError
-from emodash.research.evaluation import build, take, task_folds
+from emodash.research.evaluation import build, task_folds
 from emodash.research.export import FORMATS
 from emodash.research.export.c_code import gcc_available, predict_with_c, to_c
 from emodash.research.export.tflite import predict_tflite, to_tflite
-from emodash.research.splits import max_splits
+from emodash.research.splits import max_splits, take
 from emodash.research.tasks import Task
 from emodash.research.zoo import get_model
 
