@@ -8,7 +8,8 @@ class InputError(ValueError):
 
 #: top-level module -> the extra of emodash that installs it (`pip install 'emodash[EXTRA]'`)
 EXTRAS = {
-    "librosa": "speech", "soundfile": "speech", "soxr": "speech", "skops": "speech", "sounddevice": "speech", "pocketsphinx": "speech",
+    "librosa": "speech", "soundfile": "speech", "soxr": "speech", "skops": "speech", "sounddevice": "speech",
+    "pocketsphinx": "speech",
     "streamlit": "live", "streamlit_webrtc": "live", "av": "live", "aiortc": "live", "plotly": "live",
     "mediapipe": "live", "tensorflow": "research", "keras": "research", "imblearn": "research",
     "m2cgen": "research", "skimage": "research", "optuna": "research", "dask": "research",
