@@ -3,7 +3,7 @@
 import streamlit as st
 
 from emodash.core import settings
-from emodash.dashboard import cache
+from emodash.dashboard import cache, recording
 from emodash.serving import registry
 
 st.set_page_config(page_title="emodash", page_icon=":material/mood:", layout="wide")
@@ -17,6 +17,7 @@ pages = {
         st.Page("views/voice.py", title="Voice", icon=":material/mic:"),
         st.Page("views/pose.py", title="Body pose", icon=":material/accessibility_new:"),
         st.Page("views/together.py", title="Together", icon=":material/join:"),
+        st.Page("views/sessions.py", title="Sessions", icon=":material/history:"),
     ],
     "Research": [
         st.Page("views/datasets.py", title="Datasets", icon=":material/dataset:"),
@@ -45,7 +46,11 @@ with st.sidebar:
 
 cache.loading_slot()
 try:
-    st.navigation(pages).run()
+    page = st.navigation(pages)
+    if page in pages["Live"] and page.title != "Sessions":  # the opt-in to record a session, on every live page
+        with st.sidebar:
+            recording.switch()
+    page.run()
 except Exception as exc:  # the one boundary of every page (st.stop and reruns are not Exceptions: they pass)
     from emodash.dashboard import errors
 

@@ -9,7 +9,21 @@ import platform
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench import analyze, catalogue, cli, compare, datasets, detectors, face, pose, ranges, soak, speech, text  # noqa: E402
+from bench import (
+    analyze,
+    catalogue,
+    cli,
+    compare,
+    datasets,
+    detectors,
+    face,
+    pose,
+    ranges,
+    soak,
+    speech,
+    text,
+    transcribe,
+)  # noqa: E402
 
 SUITES = {
     "cli": cli.run,
@@ -24,6 +38,7 @@ SUITES = {
     "soak": soak.run,
     "pose": pose.run,
     "analyze": analyze.run,
+    "transcribe": transcribe.run,
 }
 
 

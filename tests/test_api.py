@@ -180,6 +180,13 @@ def test_predictions_agree_with_the_cli(client, capsys, tmp_path, astronaut_bgr)
     api = client.post("/predict/speech", files={"file": (str(wav), wav.read_bytes())}).json()
     cli = _cli_json(["predict", "speech", str(wav)], capsys)
     assert api["label"] == cli["label"] and api["scores"] == pytest.approx(cli["scores"], abs=1e-3)
+    assert "transcript" not in api
+
+    flac = data_path("ravdess_16k", "Actor_01", "03-01-05-02-02-01-01.flac")  # "Dogs are sitting by the door"
+    api = client.post("/predict/speech?transcribe=true", files={"file": (str(flac), flac.read_bytes())}).json()
+    cli = _cli_json(["predict", "speech", "--transcribe", str(flac)], capsys)
+    assert api["transcript"] == cli["transcript"] and api["words"] == cli["words"]
+    assert api["transcript"]["text"].endswith("by the door") and api["words"]["label"] in api["words"]["scores"]
 
 
 def test_bad_uploads_get_a_clear_4xx_and_nothing_is_stored(client, tmp_path, monkeypatch, astronaut_bgr):

@@ -127,8 +127,8 @@ def test_live_page_labels_a_real_face_from_a_fake_camera(server, astronaut_bgr, 
 
 
 def test_voice_page_scores_speech_from_a_fake_microphone(server, tmp_path):
-    """Chromium's fake microphone plays a real RAVDESS utterance (angry, strong) in a loop; the streamed window's
-    emotion must reach the page."""
+    """Chromium's fake microphone plays a real RAVDESS utterance (angry, strong; "Kids are talking by the door") in a
+    loop with pauses; the streamed window's emotion, the transcript and the words' reading must reach the page."""
     import soundfile as sf
     from playwright.sync_api import sync_playwright
 
@@ -137,7 +137,7 @@ def test_voice_page_scores_speech_from_a_fake_microphone(server, tmp_path):
 
     speech = read_audio(data_path("ravdess_16k", "Actor_01", "03-01-05-02-01-01-01.flac"))
     wav = tmp_path / "angry.wav"
-    sf.write(wav, np.tile(speech, 4), 16_000, subtype="PCM_16")
+    sf.write(wav, np.tile(np.concatenate([speech, np.zeros(16_000)]), 4), 16_000, subtype="PCM_16")
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={wav}"]
@@ -150,15 +150,19 @@ def test_voice_page_scores_speech_from_a_fake_microphone(server, tmp_path):
             webrtc.get_by_role("button", name="START").click(timeout=90_000)
             label = page.get_by_text(re.compile(r"voice: angry \d\.\d\d"))
             label.wait_for(timeout=90_000)
-            page.screenshot(path=str(tmp_path / "voice.png"))
             assert page.get_by_text(re.compile(r"real-time factor 0\.\d+")).count() == 1
+            # what is said: the transcript's words, and the emotion the text model reads in them
+            words = page.get_by_text(re.compile(r"^(sadness|joy|love|anger|fear|surprise) \(\d+%\)$"))
+            words.wait_for(timeout=90_000)
+            page.screenshot(path=str(tmp_path / "voice.png"), full_page=True)
+            assert page.get_by_text("What is said", exact=True).count() == 1
         finally:
             browser.close()
 
 
 def test_together_page_flags_happy_words_in_an_angry_voice(server, astronaut_bgr, tmp_path):
-    """Fake camera (a smiling face), fake microphone (an angry utterance) and typed happy words: the fused panel must
-    show all three modalities and flag the words/voice contradiction as possible sarcasm."""
+    """Fake camera (a smiling face), fake microphone (an angry utterance): the words heard are the words channel
+    until happy words are typed; then the fused panel must flag the words/voice contradiction as possible sarcasm."""
     import soundfile as sf
     from playwright.sync_api import sync_playwright
 
@@ -167,7 +171,7 @@ def test_together_page_flags_happy_words_in_an_angry_voice(server, astronaut_bgr
 
     speech = read_audio(data_path("ravdess_16k", "Actor_01", "03-01-05-02-01-01-01.flac"))
     wav = tmp_path / "angry.wav"
-    sf.write(wav, np.tile(speech, 6), 16_000, subtype="PCM_16")
+    sf.write(wav, np.tile(np.concatenate([speech, np.zeros(16_000)]), 6), 16_000, subtype="PCM_16")
     video = write_y4m(tmp_path / "astronaut.y4m", astronaut_bgr)
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -186,6 +190,7 @@ def test_together_page_flags_happy_words_in_an_angry_voice(server, astronaut_bgr
                 timeout=90_000
             )
             page.get_by_text(re.compile("together: ")).wait_for(timeout=90_000)
+            page.get_by_text(re.compile(r"heard: “\w+.*”")).wait_for(timeout=90_000)  # the words, from the voice
             box = page.get_by_label("Say it in words too")
             box.fill("i am so happy and delighted with this wonderful news")
             box.press("Enter")

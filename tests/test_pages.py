@@ -18,6 +18,7 @@ PAGES = [
     "views/ranges.py",
     "views/compare.py",
     "views/analyze.py",
+    "views/sessions.py",
 ]
 
 
@@ -79,7 +80,10 @@ def test_together_page_fuses_typed_words_and_explains_the_weights():
 def test_voice_adaptation_is_opt_in():
     with mock.patch("streamlit_webrtc.component.get_this_session_info", return_value=None):
         at = run_page("views/voice.py")
-    assert at.toggle[0].label.startswith("Adapt to my voice") and at.toggle[0].value is False
+    toggles = {t.label: t.value for t in at.toggle}
+    assert toggles["Adapt to my voice (experimental)"] is False
+    assert toggles["Also read what is said"] is True  # offline: nothing leaves the server
+    assert at.sidebar.toggle[0].label == "Record this session's scores" and at.sidebar.toggle[0].value is False
 
 
 @pytest.mark.parametrize("variable, value", [("EMODASH_TEXT_MODEL", "nope"), ("EMODASH_FACE_DETECTOR", "dlib")])

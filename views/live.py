@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from emodash.core import settings
+from emodash.dashboard import recording
 from emodash.dashboard.cache import face_pipeline
 from emodash.dashboard.video import face_frame_callback
 from emodash.plots import live as plots
@@ -30,7 +31,7 @@ with video:
         mode=WebRtcMode.SENDRECV,
         rtc_configuration={"iceServers": ice_servers},
         media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
-        video_frame_callback=face_frame_callback(pipeline, timeline),
+        video_frame_callback=face_frame_callback(pipeline, timeline, recording.sink()),
         async_processing=True,
     )
     if not ice_servers:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from emodash.core.errors import InputError
+from emodash.dashboard import recording
 from emodash.dashboard.cache import face_classifier, face_pipeline
 from emodash.io.images import decode_image
 from emodash.modalities.face.annotate import draw_faces
@@ -30,6 +31,7 @@ if upload is not None:
         faces = [face_classifier().predict(image)]
     else:
         faces = face_pipeline().analyze(image)
+    recording.record_once(f"photo {hash(upload.getvalue())} {aligned}", faces)
     left, right = st.columns([3, 2])
     with left:
         shown = image if aligned else draw_faces(image, faces)

@@ -5,6 +5,7 @@ import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from emodash.core import settings
+from emodash.dashboard import recording
 from emodash.dashboard.video import pose_frame_callback
 from emodash.modalities.pose import live
 
@@ -23,6 +24,7 @@ except ValueError as exc:
 if "pose_session" not in st.session_state:  # one tracker and one personal model per browser session
     st.session_state.pose_session = live.PoseSession()
 session: live.PoseSession = st.session_state.pose_session
+session.on_scores = recording.sink()  # the personal model's readings, when recording
 
 video, side = st.columns([3, 2])
 with video:

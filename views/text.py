@@ -3,6 +3,7 @@
 import streamlit as st
 
 from emodash.core.errors import InputError
+from emodash.dashboard import recording
 from emodash.dashboard.cache import text_model
 from emodash.plots import live as plots
 
@@ -16,6 +17,7 @@ if st.button("Score", type="primary") or text:
     except InputError as exc:
         st.error(str(exc))
         st.stop()
+    recording.record_once(f"text {hash(text)}", [scores])
     st.html(plots.colour_swatch_html(scores.blended_colour, f"{scores.label} ({scores.confidence:.0%})"))
     st.markdown("**Evidence** (shaded: words that push towards the label; struck: words that push away)")
     st.html(

@@ -1,28 +1,60 @@
-"""Voice: the emotion of speech, recorded in the browser, uploaded, or streamed live from the microphone."""
+"""Voice: the emotion of speech (how it sounds) and, transcribed offline, of what is said (the words), recorded in
+the browser, uploaded, or streamed live from the microphone."""
 
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from emodash.core import settings
 from emodash.core.errors import InputError
-from emodash.dashboard.cache import speech_model
+from emodash.dashboard import recording
+from emodash.dashboard.cache import speech_model, text_model, transcriber
 from emodash.dashboard.voice import voice_frame_callback
 from emodash.io.audio import FORMATS, check_speech, decode_audio
 from emodash.modalities.speech.stream import VoiceStream
 from emodash.plots import live as plots
+from emodash.serving.inference import spoken_words
 
 st.title("Voice")
 st.caption("Say a sentence with feeling. Audio is processed in memory on this server and never saved.")
 
 model = speech_model()
+transcribe = st.toggle(
+    "Also read what is said", value=True,
+    help="Offline English speech recognition (PocketSphinx, its model shipped inside its package: nothing leaves "
+    "this server); the words are scored by the text model, beside the tone of the voice.",
+)  # fmt: skip
+if transcribe:  # loaded here, in the page's run: the live panel (a fragment) cannot show loading steps
+    words_model, recogniser = text_model(), transcriber()
 
 
-def show(scores, key: str) -> None:
-    st.html(plots.colour_swatch_html(scores.blended_colour, f"{scores.label} ({scores.confidence:.0%})"))
-    left, right = st.columns(2)
-    left.plotly_chart(plots.scores_bar(scores), key=f"{key}-bar")
-    right.plotly_chart(plots.mood_bubble(scores, title="How it sounds"), key=f"{key}-bubble")
-    st.caption(f"model `{scores.model_id}` · {scores.latency_ms:.0f} ms")
+def words_panel(text: str, key: str) -> None:
+    """What was said and the emotion of its words, with the words behind it."""
+    st.markdown("**What is said**")
+    words = spoken_words(text, words_model)
+    if words is None:
+        st.info("No words recognised.")
+        return
+    st.html(plots.colour_swatch_html(words.blended_colour, f"{words.label} ({words.confidence:.0%})"))
+    st.html(f"<div style='font-size:1.1rem;line-height:2'>{plots.evidence_html(text, words.evidence, words.colour)}"
+            "</div>")  # fmt: skip
+    st.plotly_chart(plots.scores_bar(words, title="Scores of the words"), key=f"{key}-words")
+
+
+def show(signal, key: str) -> None:
+    scores = model.predict(signal)
+    recording.record_once(f"{key} {hash(signal.tobytes())}", [scores])
+    tone, said = st.columns(2) if transcribe else (st.container(), None)
+    with tone:
+        st.markdown("**How it sounds**")
+        st.html(plots.colour_swatch_html(scores.blended_colour, f"{scores.label} ({scores.confidence:.0%})"))
+        st.plotly_chart(plots.scores_bar(scores), key=f"{key}-bar")
+        st.plotly_chart(plots.mood_bubble(scores, title="How it sounds"), key=f"{key}-bubble")
+        st.caption(f"model `{scores.model_id}` · {scores.latency_ms:.0f} ms")
+    if said is not None:
+        with said:
+            transcript = recogniser.transcribe(signal)
+            words_panel(transcript.text, key)
+            st.caption(f"`{transcript.model_id}` · real-time factor {transcript.real_time_factor:.2f}")
 
 
 record, upload, stream = st.tabs(["Record", "Upload", "Stream live"])
@@ -30,7 +62,7 @@ with record:
     clip = st.audio_input("Record a sentence (2-5 s works best)")
     if clip is not None:
         try:
-            show(model.predict(check_speech(decode_audio(clip.getvalue(), "recording"), "recording")), "record")
+            show(check_speech(decode_audio(clip.getvalue(), "recording"), "recording"), "record")
         except InputError as exc:
             st.error(str(exc))
 with upload:
@@ -38,7 +70,7 @@ with upload:
     if file is not None:
         st.audio(file)
         try:
-            show(model.predict(check_speech(decode_audio(file.getvalue(), file.name), file.name)), "upload")
+            show(check_speech(decode_audio(file.getvalue(), file.name), file.name), "upload")
         except InputError as exc:
             st.error(str(exc))
 with stream:
@@ -49,10 +81,13 @@ with stream:
         "statistics: 0.66 instead of 0.55 accuracy on unseen RAVDESS actors who spoke every emotion equally. If you "
         "mostly speak in one mood, your statistics drift towards it and scores get worse, not better.",
     )
-    key = "voice_stream_adaptive" if adapt else "voice_stream"
+    key = f"voice_stream_{'adaptive' if adapt else 'plain'}_{'words' if transcribe else 'tone'}"
     if key not in st.session_state:
-        st.session_state[key] = VoiceStream(model.session() if adapt else model)
+        st.session_state[key] = VoiceStream(
+            model.session() if adapt else model, transcript=recogniser.stream() if transcribe else None
+        )
     voice: VoiceStream = st.session_state[key]
+    voice.on_scores = recording.sink()
     try:
         ctx = webrtc_streamer(
             key="voice",
@@ -93,11 +128,17 @@ with stream:
             caption += " · " + (
                 "adapted to your voice" if stats.ready else f"adapting: {stats.count}/{stats.min_count} windows heard"
             )
+        if voice.transcript is not None:
+            caption += f" · speech recognition real-time factor {voice.transcript.real_time_factor():.2f}"
         if voice.skipped:
             caption += f" · {voice.skipped} unreadable chunks skipped"
         st.caption(caption)
         voiced = [r for r in readings if r.voiced]
+        tone, said = st.columns(2) if voice.transcript is not None else (st.container(), None)
         if voiced:
-            st.plotly_chart(plots.scores_bar(voiced[-1].scores, title="Latest voiced window"), key="voice-latest")
+            tone.plotly_chart(plots.scores_bar(voiced[-1].scores, title="Latest voiced window"), key="voice-latest")
+        if said is not None:
+            with said:
+                words_panel(voice.transcript.text(), "voice-live")
 
     live_voice()

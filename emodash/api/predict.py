@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
-from emodash.api.schemas import ERRORS, Error, FacesOut, ScoresOut, TextIn
+from emodash.api.schemas import ERRORS, Error, FacesOut, ScoresOut, SpeechOut, TextIn
 from emodash.core.errors import InputError
 from emodash.serving import inference, registry
 
@@ -67,15 +67,29 @@ def text(request: Request, body: TextIn) -> dict:
     return inference.scores_json(body.text, m.predict(check_text(body.text)))
 
 
-@router.post("/speech", response_model=ScoresOut)
-async def speech(request: Request, file: Annotated[UploadFile, File(description="WAV, FLAC, OGG or MP3")]) -> dict:
-    """One utterance's scores over the speech model's labels."""
+@router.post("/speech", response_model=SpeechOut, response_model_exclude_unset=True)
+async def speech(
+    request: Request,
+    file: Annotated[UploadFile, File(description="WAV, FLAC, OGG or MP3")],
+    transcribe: Annotated[
+        bool, Query(description="also what is said (offline English) and the words' emotion")
+    ] = False,
+) -> dict:
+    """One utterance's scores over the speech model's labels; with `transcribe`, its transcript and the emotion of
+    its words (the text model)."""
     from emodash.io.audio import check_speech, decode_audio
 
     data, name = await _read(file)
 
     def score() -> dict:
         m = model(request, "speech", lambda: registry.load_predictor("speech"))
-        return inference.scores_json(name, m.predict(check_speech(decode_audio(data, name), name)))
+        signal = check_speech(decode_audio(data, name), name)
+        tone = m.predict(signal)
+        if not transcribe:
+            return inference.speech_json(name, tone)
+        transcriber = model(request, "transcriber", registry.load_transcriber)
+        transcript = transcriber.transcribe(signal)
+        words = inference.spoken_words(transcript.text, model(request, "text", lambda: registry.load_predictor("text")))
+        return inference.speech_json(name, tone, transcript, words)
 
     return await run_in_threadpool(score)

@@ -119,5 +119,28 @@ class ScoresOut(BaseModel):
     scores: dict[str, float]
 
 
+class WordOut(BaseModel):
+    word: str
+    start: float = Field(description="seconds into the audio")
+    end: float
+
+
+class TranscriptOut(BaseModel):
+    text: str
+    words: list[WordOut]
+    model_id: str
+
+
+class WordsScoresOut(BaseModel):
+    label: str
+    scores: dict[str, float]
+    evidence: list[tuple[str, float]] = Field(description="each word's push towards the label (+) or away (-)")
+
+
+class SpeechOut(ScoresOut):
+    transcript: TranscriptOut | None = Field(None, description="what was said (with `transcribe=true`)")
+    words: WordsScoresOut | None = Field(None, description="the emotion of the words (None if none were heard)")
+
+
 class TextIn(BaseModel):
     text: str = Field(min_length=1, max_length=MAX_CHARS, description="the text to score")

@@ -50,14 +50,24 @@ def predict_text(texts: Iterable[str], as_json: bool) -> int:
     return each_input(texts, score, as_json)
 
 
-def predict_speech(files: list[str], as_json: bool) -> int:
+def predict_speech(files: list[str], as_json: bool, transcribe: bool = False) -> int:
     from emodash.io.audio import check_speech, read_audio
 
     model = registry.load_predictor("speech")
+    if transcribe:
+        transcriber, text_model = registry.load_transcriber(), registry.load_predictor("text")
 
     def score(path: str) -> tuple[dict, str]:
-        s = model.predict(check_speech(read_audio(path), path))
-        return inference.scores_json(path, s), f"{path}: {s.label} {s.confidence:.2f}  ({top(s.as_dict)})"
+        signal = check_speech(read_audio(path), path)
+        tone = model.predict(signal)
+        human = f"{path}: {tone.label} {tone.confidence:.2f}  ({top(tone.as_dict)})"
+        if not transcribe:
+            return inference.speech_json(path, tone), human
+        transcript = transcriber.transcribe(signal)
+        words = inference.spoken_words(transcript.text, text_model)
+        said = f"words: {words.label} {words.confidence:.2f}" if words else "words: (none heard)"
+        human += f"\n  said: {transcript.text or '-'}\n  {said}"
+        return inference.speech_json(path, tone, transcript, words), human
 
     return each_input(files, score, as_json)
 
@@ -119,7 +129,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     speech = pred.add_parser("speech", help="one utterance per file (wav, flac, ogg, mp3)")
     speech.add_argument("files", nargs="+", metavar="FILE")
     speech.add_argument("--json", action="store_true", help="one JSON object per line")
-    speech.set_defaults(func=lambda a: predict_speech(a.files, a.json))
+    speech.add_argument("--transcribe", action="store_true", help="also what is said (offline English "
+                        "transcription) and the emotion of the words")  # fmt: skip
+    speech.set_defaults(func=lambda a: predict_speech(a.files, a.json, a.transcribe))
 
     lis = sub.add_parser("listen", help="score the local microphone continuously (needs PortAudio and a microphone)")
     lis.add_argument("--seconds", type=float, default=3.0, help="length of each scored chunk")

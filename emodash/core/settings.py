@@ -35,6 +35,13 @@ def database_url() -> str:
     return os.environ.get("EMODASH_DB", "").strip() or f"sqlite:///{cache_dir() / 'catalogue.sqlite'}"
 
 
+def sessions_dir() -> Path:
+    """Where recorded sessions are kept, only after the user opts in on a live page: `EMODASH_SESSIONS`, by default
+    a `sessions` folder under the cache folder."""
+    raw = os.environ.get("EMODASH_SESSIONS", "").strip()
+    return Path(raw).expanduser() if raw else cache_dir() / "sessions"
+
+
 def dask_scheduler() -> str | None:
     """An existing Dask cluster to run batch analysis and comparisons on: `EMODASH_DASK_SCHEDULER`
     (e.g. tcp://host:8786); None (the default) runs them on this machine."""

@@ -96,3 +96,12 @@ def speech_model():
             ("Compiling the audio features (the first run after an installation takes up to 15 s)", compile_features),
         ],
     )
+
+
+@st.cache_resource(show_spinner=False)
+def _transcriber():
+    return registry.load_transcriber()
+
+
+def transcriber():
+    return _loaded("speech recogniser (PocketSphinx, offline English)", _transcriber)

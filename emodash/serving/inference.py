@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # the CLI's parser imports this module: nothing heavy at impo
     import numpy as np
 
     from emodash.core.scores import Scores
+    from emodash.modalities.speech.transcribe import Transcript
 
 
 def faces_in(frame: np.ndarray, model, aligned: bool) -> list[Scores]:
@@ -29,3 +30,19 @@ def faces_json(name: str, faces: list[Scores]) -> dict:
 def scores_json(name: str, scores: Scores) -> dict:
     """{"input": name, "label", "scores"} for a text or an utterance."""
     return {"input": name, **scores.to_json()}
+
+
+def spoken_words(said: str, text_model) -> Scores | None:
+    """The emotion of what was said: the text model on a transcript's text (None when no word was heard)."""
+    return text_model.predict(said) if said.strip() else None
+
+
+def speech_json(name: str, tone: Scores, transcript: Transcript | None = None, words: Scores | None = None) -> dict:
+    """{"input", "label", "scores"} of the voice's tone; with a transcript also {"transcript": {"text", "words",
+    "model_id"}, "words": {"label", "scores", "evidence"} or None when nothing was heard}."""
+    out = scores_json(name, tone)
+    if transcript is not None:
+        out["transcript"] = transcript.to_json()
+        out["words"] = None if words is None else {
+            **words.to_json(), "evidence": [[w, round(v, 4)] for w, v in words.evidence]}  # fmt: skip
+    return out

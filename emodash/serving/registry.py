@@ -43,3 +43,10 @@ def load_face_pipeline(detector: str | None = None, classifier=None):
     from emodash.modalities.face.model import FacePipeline
 
     return FacePipeline(make_detector(detector or settings.face_detector()), classifier or load_predictor("face"))
+
+
+def load_transcriber():
+    """The offline English transcriber (PocketSphinx, its model inside the wheel)."""
+    from emodash.modalities.speech.transcribe import Transcriber
+
+    return Transcriber()

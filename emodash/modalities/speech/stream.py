@@ -49,7 +49,8 @@ class VoiceGate:
 
 
 class VoiceStream:
-    """Keeps the last `window_s` of 16-kHz audio; every `hop_s` of new audio it scores the window (if voiced)."""
+    """Keeps the last `window_s` of 16-kHz audio; every `hop_s` of new audio it scores the window (if voiced). With a
+    `transcript` stream, every sample also goes to the speech recogniser."""
 
     def __init__(
         self,
@@ -59,8 +60,10 @@ class VoiceStream:
         gate: VoiceGate | None = None,
         history_s: float = 30.0,
         on_scores=None,
+        transcript=None,
     ):
         self.model = model
+        self.transcript = transcript  # a TranscriptStream: what is said, decoded as it is heard (None: tone only)
         self.window = int(window_s * SAMPLE_RATE)
         self.hop = int(hop_s * SAMPLE_RATE)
         self.gate = gate or VoiceGate()
@@ -77,6 +80,8 @@ class VoiceStream:
 
     def push(self, samples: np.ndarray, now: float | None = None) -> VoiceReading | None:
         """Add mono 16-kHz samples; returns the reading when a hop completed."""
+        if self.transcript is not None:
+            self.transcript.push(samples)
         self._buffer = np.concatenate([self._buffer, samples.astype(np.float32)])[-self.window :]
         self._since_hop += samples.size
         self._audio_s += samples.size / SAMPLE_RATE
