@@ -17,6 +17,7 @@ pages = {
         st.Page("views/voice.py", title="Voice", icon=":material/mic:"),
         st.Page("views/pose.py", title="Body pose", icon=":material/accessibility_new:"),
         st.Page("views/together.py", title="Together", icon=":material/join:"),
+        st.Page("views/calibrate.py", title="Calibrate", icon=":material/person_check:"),
         st.Page("views/sessions.py", title="Sessions", icon=":material/history:"),
     ],
     "Research": [
@@ -47,7 +48,10 @@ with st.sidebar:
 cache.loading_slot()
 try:
     page = st.navigation(pages)
-    if page in pages["Live"] and page.title != "Sessions":  # the opt-in to record a session, on every live page
+    if page in pages["Live"] and page.title not in (
+        "Sessions",
+        "Calibrate",
+    ):  # the opt-in to record a session, on every live page
         with st.sidebar:
             recording.switch()
     page.run()

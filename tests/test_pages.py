@@ -19,6 +19,7 @@ PAGES = [
     "views/compare.py",
     "views/analyze.py",
     "views/sessions.py",
+    "views/calibrate.py",
 ]
 
 

@@ -115,11 +115,12 @@ def _text_page() -> AppTest:
     return at
 
 
-def test_without_the_opt_in_the_live_pages_and_sessions_write_nothing(private):
+def test_without_the_opt_in_the_live_pages_calibration_and_sessions_write_nothing(private):
     before, project = _files(private.values()), _project_files()
     at = _text_page()
     at.text_area[0].set_value("i am furious about this and i hate waiting").run()
     at.switch_page("views/voice.py").run()
+    at.switch_page("views/calibrate.py").run()
     at.switch_page("views/sessions.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert "No recorded sessions" in str([i.value for i in at.info])

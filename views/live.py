@@ -8,6 +8,7 @@ from emodash.dashboard import recording
 from emodash.dashboard.cache import face_pipeline
 from emodash.dashboard.video import face_frame_callback
 from emodash.plots import live as plots
+from emodash.serving.personal import PersonalFace
 from emodash.serving.timeline import ScoreTimeline
 
 st.title("Live webcam")
@@ -19,10 +20,13 @@ except ValueError as exc:
     st.error(f"Cannot start the webcam: {exc}")
     st.stop()
 
-pipeline = face_pipeline()
-if "face_timeline" not in st.session_state:
-    st.session_state.face_timeline = ScoreTimeline(pipeline.classifier.label_set, window_s=10.0)
-timeline: ScoreTimeline = st.session_state.face_timeline
+pipeline, labels, key = face_pipeline(), face_pipeline().classifier.label_set, "face_timeline"
+mine = st.session_state.get("personal", {}).get("face")
+if mine is not None and st.toggle("Use my personal face model (from Calibrate)"):
+    pipeline, labels, key = PersonalFace(mine, pipeline), mine.label_set, "face_timeline_mine"
+if key not in st.session_state:
+    st.session_state[key] = ScoreTimeline(labels, window_s=10.0)
+timeline: ScoreTimeline = st.session_state[key]
 
 video, side = st.columns([3, 2])
 with video:

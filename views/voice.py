@@ -13,6 +13,7 @@ from emodash.io.audio import FORMATS, check_speech, decode_audio
 from emodash.modalities.speech.stream import VoiceStream
 from emodash.plots import live as plots
 from emodash.serving.inference import spoken_words
+from emodash.serving.personal import PersonalVoice
 
 st.title("Voice")
 st.caption("Say a sentence with feeling. Audio is processed in memory on this server and never saved.")
@@ -81,11 +82,12 @@ with stream:
         "statistics: 0.66 instead of 0.55 accuracy on unseen RAVDESS actors who spoke every emotion equally. If you "
         "mostly speak in one mood, your statistics drift towards it and scores get worse, not better.",
     )
-    key = f"voice_stream_{'adaptive' if adapt else 'plain'}_{'words' if transcribe else 'tone'}"
+    mine = st.session_state.get("personal", {}).get("voice")
+    use_mine = mine is not None and st.toggle("Use my personal voice model (from Calibrate)")
+    tone_model = PersonalVoice(mine, model) if use_mine else model.session() if adapt else model
+    key = f"voice_stream_{'mine' if use_mine else 'adaptive' if adapt else 'plain'}_{'words' if transcribe else 'tone'}"
     if key not in st.session_state:
-        st.session_state[key] = VoiceStream(
-            model.session() if adapt else model, transcript=recogniser.stream() if transcribe else None
-        )
+        st.session_state[key] = VoiceStream(tone_model, transcript=recogniser.stream() if transcribe else None)
     voice: VoiceStream = st.session_state[key]
     voice.on_scores = recording.sink()
     try:
@@ -123,7 +125,7 @@ with stream:
             f"level {last.level_db:.0f} dBFS · {last.compute_ms:.0f} ms per window · real-time factor "
             f"{voice.real_time_factor():.3f}"
         )
-        if adapt:
+        if adapt and not use_mine:
             stats = voice.model.stats
             caption += " · " + (
                 "adapted to your voice" if stats.ready else f"adapting: {stats.count}/{stats.min_count} windows heard"

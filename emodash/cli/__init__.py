@@ -9,10 +9,10 @@ import argparse
 import os
 import sys
 
-from emodash.cli import accel, analyze, catalogue, compare, data, pose, predict, train
+from emodash.cli import accel, analyze, calibrate, catalogue, compare, data, pose, predict, train
 from emodash.core.errors import InputError, missing_part
 
-COMMANDS = (predict, analyze, train, data, accel, compare, catalogue, pose)
+COMMANDS = (predict, analyze, calibrate, train, data, accel, compare, catalogue, pose)
 
 
 def build_parser() -> argparse.ArgumentParser:

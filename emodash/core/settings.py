@@ -42,6 +42,13 @@ def sessions_dir() -> Path:
     return Path(raw).expanduser() if raw else cache_dir() / "sessions"
 
 
+def personal_dir() -> Path:
+    """Where personal (calibrated) models are kept, only after the user opts in to save one: `EMODASH_PERSONAL`, by
+    default a `personal` folder under the cache folder."""
+    raw = os.environ.get("EMODASH_PERSONAL", "").strip()
+    return Path(raw).expanduser() if raw else cache_dir() / "personal"
+
+
 def dask_scheduler() -> str | None:
     """An existing Dask cluster to run batch analysis and comparisons on: `EMODASH_DASK_SCHEDULER`
     (e.g. tcp://host:8786); None (the default) runs them on this machine."""
