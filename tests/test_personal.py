@@ -128,6 +128,8 @@ def test_nothing_is_written_until_saved_and_forget_removes_everything(tmp_path, 
 def test_the_calibrate_page_saves_only_after_the_opt_in_and_deletes(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
+    # streamlit-webrtc looks the session up in the live server, which AppTest replaces: outside one, "no session"
+    monkeypatch.setattr("streamlit_webrtc.component.get_this_session_info", lambda: None)
     monkeypatch.setenv("EMODASH_PERSONAL", str(tmp_path / "personal"))
     at = AppTest.from_file("app.py", default_timeout=120)
     at.run()
@@ -142,3 +144,24 @@ def test_the_calibrate_page_saves_only_after_the_opt_in_and_deletes(tmp_path, mo
     assert len(list((tmp_path / "personal").glob("*.json"))) == 1
     next(b for b in at.button if b.label == "Delete every saved personal model").click().run()
     assert not (tmp_path / "personal").exists()
+
+
+def test_face_takes_from_the_webcam_keep_only_the_general_readings(astronaut_bgr):
+    """The webcam callback feeds the largest face's reading; a take holds the frames between start and stop."""
+    pipeline = registry.load_face_pipeline("haar")
+    takes = personal.FaceTakes()
+    takes.add(pipeline.analyze(astronaut_bgr)[0])  # not recording: dropped
+    with pytest.raises(InputError, match="no take"):
+        takes.stop()
+    cal = personal.Calibration("face", "log-probabilities", pipeline.classifier.label_set.names)
+    for label in ("happy", "calm", "happy", "calm"):  # the mechanism: the labels are the takes' names here
+        takes.start(label)
+        for shift in range(6):
+            takes.add(pipeline.analyze(np.roll(astronaut_bgr, 4 * shift, axis=1))[0])
+        name, x, p = takes.stop()
+        assert name == label and x.shape == p.shape == (6, 7) and np.allclose(np.exp(x), p, atol=1e-6)
+        cal.add(name, x, p)
+    assert cal.train().held_out_takes == 4
+    takes.start("happy")
+    with pytest.raises(InputError, match="saw a face in 0 frame"):
+        takes.stop()

@@ -87,7 +87,9 @@ def test_export_and_delete_leave_nothing_behind(tmp_path, readings):
 
 @pytest.fixture
 def private(tmp_path, monkeypatch) -> dict[str, Path]:
-    """Home, temp, cache and sessions folders of their own, to watch."""
+    """Home, temp, cache and sessions folders of their own, to watch (and streamlit-webrtc told that AppTest's
+    session is none, as outside a live server)."""
+    monkeypatch.setattr("streamlit_webrtc.component.get_this_session_info", lambda: None)
     where = {name: tmp_path / name for name in ("home", "tmp", "cache")}
     for p in where.values():
         p.mkdir()

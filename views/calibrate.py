@@ -1,19 +1,22 @@
-"""Calibrate: a personal model from your own takes of each emotion (voice sentences, face snapshots, labelled
-accelerometer recordings), scored on takes it never saw beside the general model, used live on the Voice and Webcam
-pages when you pick it. Everything stays in memory unless you opt in to save it."""
+"""Calibrate: a personal model from your own takes of each emotion (voice sentences, seconds of webcam video or
+snapshots of your face, labelled accelerometer recordings), scored on takes it never saw beside the general model,
+used live on the Voice and Webcam pages when you pick it. Everything stays in memory unless you opt in to save it."""
 
 import hashlib
 import json
 
 import streamlit as st
+from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from emodash.core import settings
 from emodash.core.errors import InputError
 from emodash.dashboard.cache import face_classifier, face_pipeline, speech_model
+from emodash.dashboard.video import face_frame_callback
 from emodash.io.audio import check_speech, decode_audio
 from emodash.io.images import decode_image
 from emodash.modalities.face.model import crop_box
 from emodash.serving import personal
+from emodash.serving.timeline import ScoreTimeline
 
 st.title("Calibrate")
 st.caption(
@@ -83,12 +86,51 @@ with voice:
     if "voice" in mine:
         report(mine["voice"])
 with face:
-    emotions = st.multiselect("Emotions", ["neutral", "happy", "sad", "angry", "surprise", "fear", "disgust"],
-                              default=["neutral", "happy", "sad", "angry"], key="face-emo")  # fmt: skip
-    st.caption("A take is one snapshot of your face acting the emotion.")
-    got = takes_grid("face", emotions, st.camera_input)
-    if st.button("Train my face model", disabled=len(got) < 2 * TAKES):
-        train("face", got, face_classifier().label_set.names)
+    live_tab, snap_tab = st.tabs(["Record takes from the webcam", "Snapshots"])
+    with live_tab:
+        st.caption(
+            "Press START, pick an emotion, then record a take of a few seconds acting it; two takes or "
+            "more of each. Only the general model's reading of each frame is kept, never the frames."
+        )
+        takes: personal.FaceTakes = st.session_state.setdefault("face_takes", personal.FaceTakes())
+        recorded: list = st.session_state.setdefault("face_recorded", [])
+        general = face_pipeline().classifier.label_set
+        timeline = st.session_state.setdefault("calibrate_timeline", ScoreTimeline(general))
+        ctx = webrtc_streamer(
+            key="calibrate-face", mode=WebRtcMode.SENDRECV, rtc_configuration={"iceServers": settings.ice_servers()},
+            media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
+            video_frame_callback=face_frame_callback(face_pipeline(), timeline, takes.add),
+            async_processing=True,
+        )  # fmt: skip
+        c = st.columns(3)
+        emotion = c[0].selectbox("Emotion", ["neutral", "happy", "sad", "angry", "surprise", "fear", "disgust"])
+        if c[1].button("Start take", disabled=not ctx.state.playing or takes.label is not None):
+            takes.start(emotion)
+            st.rerun()
+        if c[2].button("Stop take", disabled=takes.label is None):
+            try:
+                recorded.append(takes.stop())
+            except InputError as exc:
+                st.error(str(exc))
+        if takes.label is not None:
+            st.info(f"Recording **{takes.label}**… press Stop take after a few seconds.")
+        counts = {}
+        for label, _, _ in recorded:
+            counts[label] = counts.get(label, 0) + 1
+        st.caption("Takes: " + (", ".join(f"{k} x{v}" for k, v in counts.items()) or "none yet"))
+        if st.button("Train my face model", key="train-face-live", disabled=len(recorded) < 2 * TAKES):
+            cal = personal.Calibration("face", "general face model log-probabilities", general.names, name="my face")
+            for label, x, p in recorded:
+                cal.add(label, x, p)
+            cal.train()
+            mine["face"] = cal
+    with snap_tab:
+        emotions = st.multiselect("Emotions", ["neutral", "happy", "sad", "angry", "surprise", "fear", "disgust"],
+                                  default=["neutral", "happy", "sad", "angry"], key="face-emo")  # fmt: skip
+        st.caption("Without webcam streaming: a take is one snapshot of your face acting the emotion.")
+        got = takes_grid("face", emotions, st.camera_input)
+        if st.button("Train my face model", disabled=len(got) < 2 * TAKES):
+            train("face", got, face_classifier().label_set.names)
     if "face" in mine:
         report(mine["face"])
 with movement:

@@ -7,6 +7,7 @@ takes, used live when the person picks it. Kept in memory unless the person opts
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -262,6 +263,43 @@ def from_dataset(kind: str, ds, n_pieces: int = 3) -> Calibration:
         for piece in pieces(rec, n_pieces) if counts[label] == 1 else [rec]:
             cal.add(label, accel_take(piece, rate))
     return cal
+
+
+class FaceTakes:
+    """Face takes recorded from the live webcam: while a take runs, the general model's reading of the largest face
+    of each frame is kept (fed from the video callback thread as `add(scores)`); `stop` returns the take. Frames are
+    never kept, only the 7 probabilities of each."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.label: str | None = None
+        self._rows: list[np.ndarray] = []
+
+    def start(self, label: str) -> None:
+        with self._lock:
+            self.label, self._rows = label, []
+
+    def add(self, scores: Scores) -> None:
+        with self._lock:
+            if self.label is not None:
+                self._rows.append(np.asarray(scores.probs, dtype=float))
+
+    @property
+    def frames(self) -> int:
+        with self._lock:
+            return len(self._rows)
+
+    def stop(self, min_frames: int = 5) -> tuple[str, np.ndarray, np.ndarray]:
+        """(emotion, features, general probabilities) of the take just recorded."""
+        with self._lock:
+            label, rows, self.label, self._rows = self.label, self._rows, None, []
+        if label is None:
+            raise InputError("no take is being recorded")
+        if len(rows) < min_frames:
+            raise InputError(f"the take of {label!r} saw a face in {len(rows)} frame(s); record a few seconds, facing "
+                             "the camera")  # fmt: skip
+        p = np.stack(rows)
+        return label, np.log(np.clip(p, 1e-6, 1.0)), p
 
 
 # --- live use -------------------------------------------------------------------------------------------------------
