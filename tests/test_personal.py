@@ -31,16 +31,16 @@ def test_one_actor_voice_model_beats_chance_and_is_scored_on_held_out_takes(spee
     from emodash.modalities.speech.formats import read_ravdess
 
     ds = read_ravdess(data_path("ravdess_16k"))
-    actors = ds.groups["actor"].astype(str).to_numpy()
+    actors = ds.groups["actor"].astype(int).to_numpy()
     X = speech.features.transform([read_audio(p) for p in ds.samples])
-    me = actors == "03" if "03" in actors else actors == actors[0]
+    me = actors == 3
     general = clone(speech.pipeline[1:]).fit(X[~me], ds.labels[~me])
     cal = personal.Calibration("voice", "pooled", tuple(general.classes_))
     for x, label in zip(X[me], ds.labels[me]):
         cal.add(label, x, general.predict_proba(x[None, :]))
     r = cal.train()
     assert r.held_out_takes == 60 and r.held_out_samples == 60
-    assert r.personal > 0.4 and r.general is not None and 0 < r.general < 1  # chance: 1/8
+    assert r.personal > r.general > 1 / 8  # measured: 0.88 beside 0.68 (chance 1/8)
     voice = personal.PersonalVoice(cal, speech)
     s = voice.predict(read_audio(ds.samples[np.flatnonzero(me)[0]]))
     assert s.modality == "speech" and s.model_id == "personal-voice" and set(s.labels) == set(r.labels)

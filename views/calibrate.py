@@ -76,13 +76,21 @@ def train(kind: str, got: list[tuple[str, bytes]], general_labels: tuple[str, ..
 
 
 voice, face, movement, keep = st.tabs(["Voice", "Face", "Movement", "Keep"])
+
+
+def recorded_in_page(kind: str, choices: list[str], hint: str, widget, general_labels) -> None:
+    """Pick emotions, record each take with `widget` (audio or camera input), train on them."""
+    emotions = st.multiselect("Emotions", choices, default=choices[:4], key=f"{kind}-emo")
+    st.caption(hint)
+    got = takes_grid(kind, emotions, widget)
+    if st.button(f"Train my {kind} model", disabled=len(got) < 2 * TAKES, key=f"train-{kind}"):
+        train(kind, got, general_labels())
+
+
 with voice:
-    choices = ["neutral", "happy", "sad", "angry", "calm", "fearful", "surprised", "disgust"]
-    emotions = st.multiselect("Emotions", choices, default=choices[:4], key="voice-emo")
-    st.caption("Say the same sentence each time, acting the emotion (for example 'Kids are talking by the door').")
-    got = takes_grid("voice", emotions, st.audio_input)
-    if st.button("Train my voice model", disabled=len(got) < 2 * TAKES):
-        train("voice", got, speech_model().label_set.names)
+    recorded_in_page("voice", ["neutral", "happy", "sad", "angry", "calm", "fearful", "surprised", "disgust"],
+                     "Say the same sentence each time, acting the emotion (for example 'Kids are talking by the "
+                     "door').", st.audio_input, lambda: speech_model().label_set.names)  # fmt: skip
     if "voice" in mine:
         report(mine["voice"])
 with face:
@@ -103,7 +111,8 @@ with face:
             async_processing=True,
         )  # fmt: skip
         c = st.columns(3)
-        emotion = c[0].selectbox("Emotion", ["neutral", "happy", "sad", "angry", "surprise", "fear", "disgust"])
+        emotion = c[0].selectbox("Emotion", ["neutral", "happy", "sad", "angry", "surprise", "fear", "disgust"],
+                                 key="face-live-emotion")  # fmt: skip
         if c[1].button("Start take", disabled=not ctx.state.playing or takes.label is not None):
             takes.start(emotion)
             st.rerun()
@@ -125,12 +134,9 @@ with face:
             cal.train()
             mine["face"] = cal
     with snap_tab:
-        emotions = st.multiselect("Emotions", ["neutral", "happy", "sad", "angry", "surprise", "fear", "disgust"],
-                                  default=["neutral", "happy", "sad", "angry"], key="face-emo")  # fmt: skip
-        st.caption("Without webcam streaming: a take is one snapshot of your face acting the emotion.")
-        got = takes_grid("face", emotions, st.camera_input)
-        if st.button("Train my face model", disabled=len(got) < 2 * TAKES):
-            train("face", got, face_classifier().label_set.names)
+        recorded_in_page("face", ["neutral", "happy", "sad", "angry", "surprise", "fear", "disgust"],
+                         "Without webcam streaming: a take is one snapshot of your face acting the emotion.",
+                         st.camera_input, lambda: face_classifier().label_set.names)  # fmt: skip
     if "face" in mine:
         report(mine["face"])
 with movement:
