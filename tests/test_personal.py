@@ -1,7 +1,7 @@
 """Personal calibration on real data standing in for one person: one RAVDESS actor's utterances (the general model
 beside it trained without that actor), one Quiroz participant's walks (beside a model of the other participants),
-FER-2013 faces (many people, standing in for one person's snapshots: the mechanism, not a personal gain); honest
-held-out takes, a safe file format, live predictors, and the opt-in folder."""
+FER-2013 training faces (many people, standing in for one person's snapshots: the mechanism, not a personal gain);
+honest held-out takes, a safe file format, live predictors, and the opt-in folder."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def test_faces_calibrate_through_the_general_models_probabilities(astronaut_bgr)
     clf = registry.load_predictor("face")
     cal = personal.Calibration("face", "log-probabilities", clf.label_set.names)
     for label in ("happy", "sad", "angry", "neutral"):
-        for f in sorted(data_path("fer2013", "test", label).glob("*.jpg"))[:8]:
+        for f in sorted(data_path("fer2013", "train", label).glob("*.jpg"))[:8]:
             cal.add(label, *personal.face_take(clf, [cv2.imread(str(f))]))
     r = cal.train()
     assert r.personal > 0.35 and r.general is not None and abs(r.personal - r.general) < 0.25  # chance 0.25
