@@ -57,7 +57,14 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def opt_in_folders(tmp_path_factory) -> dict[str, Path]:
+    """Where the server's opt-in writes go (sessions, personal models): folders of the test's own."""
+    root = tmp_path_factory.mktemp("opt-in")
+    return {"EMODASH_SESSIONS": root / "sessions", "EMODASH_PERSONAL": root / "personal"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, opt_in_folders):
     port = free_port()
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with open(log, "w") as out:
@@ -78,7 +85,7 @@ def server(tmp_path_factory):
             cwd=PROJECT_ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env=os.environ.copy(),
+            env=os.environ.copy() | {k: str(v) for k, v in opt_in_folders.items()},
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -295,5 +302,49 @@ def test_analyze_page_takes_an_uploaded_video_and_shows_its_timeline(server, ast
                 assert page.locator(".plotly .annotation-text", has_text=name).count() >= 1, name
             assert page.get_by_role("button", name="Download Parquet").count() == 1
             assert not list(Path(tempfile.gettempdir()).glob("emodash-uploads-*"))
+        finally:
+            browser.close()
+
+
+def test_a_webcam_session_is_recorded_only_when_switched_on_and_replayed(server, opt_in_folders, astronaut_bgr,
+                                                                         tmp_path):  # fmt: skip
+    """Fake camera (a smiling face) on the Webcam page: nothing is written until the sidebar switch is on; then the
+    face readings go to one session file, which the Sessions page replays and deletes."""
+    from playwright.sync_api import sync_playwright
+
+    from emodash.serving import sessions
+
+    folder = opt_in_folders["EMODASH_SESSIONS"]
+    video = write_y4m(tmp_path / "astronaut.y4m", astronaut_bgr)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-video-capture={video}"])  # fmt: skip
+        try:
+            page = browser.new_page()
+            page.goto(f"{server}/live", timeout=60_000)
+            page.frame_locator("iframe[src*='webrtc_streamer']").get_by_role("button", name="START").click(
+                timeout=90_000
+            )
+            page.get_by_text(re.compile(r"face 1: happy \d\.\d\d")).wait_for(timeout=90_000)
+            assert not folder.exists()  # streaming, not recording: nothing written
+            page.get_by_text("Record this session's scores").click()
+            page.get_by_text(re.compile(r"recording \*?\*?session")).first.wait_for(timeout=30_000)
+
+            def recorded() -> int:
+                found = sessions.sessions(folder)
+                return len(sessions.load(found[0]).readings) if found else 0
+
+            deadline = time.time() + 30
+            while time.time() < deadline and recorded() < 10:
+                time.sleep(0.5)
+            [path] = sessions.sessions(folder)
+            readings = sessions.load(path).readings
+            assert len(readings) >= 10 and set(readings["modality"]) == {"face"}
+            assert (readings["label"] == "happy").mean() > 0.8
+            page.goto(f"{server}/sessions", timeout=60_000)
+            page.get_by_text("Replay: seconds from the start").wait_for(timeout=60_000)
+            page.get_by_role("button", name="Delete this session").click()
+            page.get_by_text("No recorded sessions").wait_for(timeout=30_000)
+            assert not list(folder.glob("*"))
         finally:
             browser.close()

@@ -38,7 +38,7 @@ def test_a_log_writes_nothing_until_its_first_reading_then_one_file(tmp_path, re
         t.start()
     for t in threads:
         t.join()
-    log.mark("laughed")
+    sessions.add_marker(log.path, 1.0, "laughed")
     assert [p.name for p in (tmp_path / "sessions").iterdir()] == [log.path.name]
     back = sessions.load(log.path)  # as after a restart: from the file alone
     assert back.name == "Interview 3" and len(back.readings) == 20 * len(readings) == log.readings
@@ -77,7 +77,7 @@ def test_export_and_delete_leave_nothing_behind(tmp_path, readings):
     log = SessionLog("export me", folder)
     for s in readings:
         log.add(s)
-    log.mark("end")
+    sessions.add_marker(log.path, 2.0, "end")
     back = sessions.load(log.path)
     csv = pd.read_csv(io.BytesIO(sessions.export(back, "csv")))
     parquet = pd.read_parquet(io.BytesIO(sessions.export(back, "parquet")))
@@ -90,6 +90,9 @@ def private(tmp_path, monkeypatch) -> dict[str, Path]:
     """Home, temp, cache and sessions folders of their own, to watch (and streamlit-webrtc told that AppTest's
     session is none, as outside a live server)."""
     monkeypatch.setattr("streamlit_webrtc.component.get_this_session_info", lambda: None)
+    from emodash.core.heavy import mediapipe_solutions
+
+    mediapipe_solutions()  # MediaPipe imports matplotlib, which writes its font cache on its first import: done
     where = {name: tmp_path / name for name in ("home", "tmp", "cache")}
     for p in where.values():
         p.mkdir()

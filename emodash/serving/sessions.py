@@ -27,8 +27,7 @@ FORMAT = "emodash-session/1"
 
 class SessionLog:
     """One recording, fed from any thread (webcam and microphone callbacks, the page): `add(scores)` appends a
-    reading, `mark(note)` a marker. The file is created on the first line, so a switch turned on and off at once
-    leaves nothing."""
+    reading. The file is created on the first reading, so a switch turned on and off at once leaves nothing."""
 
     def __init__(self, name: str = "", folder: Path | None = None) -> None:
         self.started = time.time()
@@ -57,9 +56,6 @@ class SessionLog:
                      "canonical": {k: round(p, 4) for k, p in scores.canonical.items()},
                      "valence": round(v, 4), "arousal": round(a, 4)})  # fmt: skip
         self.readings += 1
-
-    def mark(self, note: str, t: float | None = None) -> None:
-        add_marker(self.path, time.time() - self.started if t is None else t, note, log=self)
 
 
 def _slug(name: str) -> str:
@@ -126,15 +122,12 @@ def _reading(rec: dict) -> dict | None:
         return None
 
 
-def add_marker(path: Path, t: float, note: str, log: SessionLog | None = None) -> None:
+def add_marker(path: Path, t: float, note: str) -> None:
     """Append a marker (a time in s from the start and a note) to a session."""
     note = note.strip()
     if not note:
         raise InputError("a marker needs a note")
     record = {"kind": "marker", "t": round(float(t), 3), "note": note[:500]}
-    if log is not None:
-        log._write(record)
-        return
     if not Path(path).is_file():
         raise InputError(f"{Path(path).name}: no such session")
     with Path(path).open("a", encoding="utf-8") as fh:
