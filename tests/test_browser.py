@@ -348,3 +348,57 @@ def test_a_webcam_session_is_recorded_only_when_switched_on_and_replayed(server,
             assert not list(folder.glob("*"))
         finally:
             browser.close()
+
+
+def test_calibrate_records_face_takes_from_the_webcam_and_the_webcam_page_uses_the_model(
+    server, opt_in_folders, astronaut_bgr, tmp_path
+):
+    """Fake camera: two takes of each of two emotions recorded on the Calibrate page, the personal model trained and
+    scored, saved only after the opt-in, then read live on the Webcam page; delete leaves nothing."""
+    from playwright.sync_api import sync_playwright
+
+    folder = opt_in_folders["EMODASH_PERSONAL"]
+    video = write_y4m(tmp_path / "astronaut.y4m", astronaut_bgr)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-video-capture={video}"])  # fmt: skip
+        try:
+            page = browser.new_page()
+            page.goto(f"{server}/calibrate", timeout=60_000)
+            page.get_by_role("tab", name="Face").click(timeout=90_000)
+            page.frame_locator("iframe[src*='webrtc_streamer']").first.get_by_role("button", name="START").click(
+                timeout=90_000
+            )
+            page.wait_for_timeout(3000)
+            for emotion in ("happy", "neutral", "happy", "neutral"):
+                page.locator("[data-testid='stSelectbox']").filter(has_text="Emotion").first.locator("input").click()
+                page.keyboard.type(emotion)
+                page.keyboard.press("Enter")
+                page.get_by_role("button", name="Start take").click()
+                page.get_by_text(re.compile(f"Recording {emotion}")).wait_for(timeout=30_000)
+                page.wait_for_timeout(2000)
+                page.get_by_role("button", name="Stop take").click()
+                page.get_by_role("button", name="Start take").wait_for(timeout=30_000)
+            page.screenshot(path=str(tmp_path / "takes.png"), full_page=True)
+            page.get_by_text("Takes: happy x2, neutral x2").wait_for(timeout=30_000)
+            page.get_by_role("button", name="Train my face model").first.click()
+            page.get_by_text("Personal model, held-out takes").first.wait_for(timeout=60_000)
+            assert not folder.exists()  # trained, not saved
+            page.get_by_role("tab", name="Keep").click()
+            page.get_by_text(re.compile("Keep my face model on this server")).click()
+            page.get_by_role("button", name="Save", exact=True).click()
+            page.get_by_text(re.compile("Saved to")).wait_for(timeout=30_000)
+            assert len(list(folder.glob("*.json"))) == 1
+            page.locator("[data-testid='stSidebarNav']").get_by_text("Webcam").click()  # the same browser session
+            page.get_by_text("Use my personal face model (from Calibrate)").click(timeout=90_000)
+            page.frame_locator("iframe[src*='webrtc_streamer']").get_by_role("button", name="START").click(
+                timeout=90_000
+            )
+            page.get_by_text(re.compile(r"face 1: (happy|neutral) \d\.\d\d")).wait_for(timeout=90_000)
+            page.locator("[data-testid='stSidebarNav']").get_by_text("Calibrate").click()
+            page.get_by_role("tab", name="Keep").click(timeout=90_000)
+            page.get_by_role("button", name="Delete every saved personal model").click()
+            page.get_by_text(re.compile("Deleted 1 file")).wait_for(timeout=30_000)
+            assert not folder.exists()
+        finally:
+            browser.close()

@@ -180,5 +180,7 @@ with keep:
             cal = personal.Calibration.from_json(p.read_bytes())
             mine[cal.kind] = cal
     if files and st.button("Delete every saved personal model", type="primary"):
-        st.success(f"Deleted {personal.delete_all()} file(s) and the folder.")
+        st.session_state.personal_deleted = personal.delete_all()
         st.rerun()
+    if (deleted := st.session_state.pop("personal_deleted", None)) is not None:
+        st.success(f"Deleted {deleted} file(s) and the folder.")
