@@ -27,9 +27,15 @@ c1, c2, c3 = st.columns(3)
 c1.page_link("views/live.py", label="Webcam: every face, every frame (camera)", icon=":material/videocam:")
 c2.page_link("views/photo.py", label="Photo: upload or snap one (a picture)", icon=":material/photo_camera:")
 c3.page_link("views/text.py", label="Text: feel your words in colour (nothing)", icon=":material/chat:")
-c1.page_link("views/voice.py", label="Voice: record, upload or stream (microphone or a file)", icon=":material/mic:")
+c1.page_link(
+    "views/voice.py", label="Voice: how it sounds and what is said (microphone or a file)", icon=":material/mic:"
+)
 c2.page_link("views/together.py", label="Together: face, voice and words (camera, microphone)", icon=":material/join:")
 c3.page_link("views/pose.py", label="Body pose: your skeleton, how you move (camera)", icon=":material/accessibility:")
+c1.page_link(
+    "views/calibrate.py", label="Calibrate: a model of how you express emotions", icon=":material/person_check:"
+)
+c2.page_link("views/sessions.py", label="Sessions: replay what you recorded (opt-in)", icon=":material/history:")
 
 st.subheader("Research")
 r1, r2 = st.columns(2)
