@@ -218,6 +218,13 @@ def test_a_corrupt_video_is_one_error_row(tmp_path, astronaut_bgr):
     ].isna().all()
 
 
+def test_a_folder_with_nothing_to_analyse_says_so(tmp_path, capsys):
+    (tmp_path / "notes.md").write_text("not analysed")
+    assert main(["analyze", str(tmp_path), "-o", str(tmp_path / "o.csv")]) == 2
+    assert "nothing to analyse: 1 file(s), none that the chosen modalities" in capsys.readouterr().err
+    assert not (tmp_path / "o.csv").exists()
+
+
 def test_a_named_file_no_modality_reads_is_an_error_row(tmp_path):
     (tmp_path / "data.bin").write_bytes(b"\0\1")
     analyze([tmp_path / "data.bin"], tmp_path / "o.csv", Options(("text",)))

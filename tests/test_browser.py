@@ -37,6 +37,11 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def chromium(p, *args: str):
+    """The system's headless Chromium (never a downloaded one) with the offline flags and `args` (fake devices)."""
+    return p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_FLAGS, *args])
+
+
 def write_y4m(path: Path, bgr: np.ndarray, frames: int = 40, fps: int = 20) -> Path:
     """A 640x480 I420 y4m video of `bgr` centred on a grey canvas, for Chromium's fake camera."""
     canvas = np.full((480, 640, 3), 128, np.uint8)
@@ -114,11 +119,7 @@ def test_live_page_labels_a_real_face_from_a_fake_camera(server, astronaut_bgr, 
 
     video = write_y4m(tmp_path / "astronaut.y4m", astronaut_bgr)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-video-capture={video}"],
-        )
+        browser = chromium(p, f"--use-file-for-fake-video-capture={video}")
         try:
             page = browser.new_page()
             page.goto(f"{server}/live", timeout=60_000)
@@ -146,9 +147,7 @@ def test_voice_page_scores_speech_from_a_fake_microphone(server, tmp_path):
     wav = tmp_path / "angry.wav"
     sf.write(wav, np.tile(np.concatenate([speech, np.zeros(16_000)]), 4), 16_000, subtype="PCM_16")
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={wav}"]
-        )
+        browser = chromium(p, f"--use-file-for-fake-audio-capture={wav}")
         try:
             page = browser.new_page()
             page.goto(f"{server}/voice", timeout=60_000)
@@ -181,15 +180,7 @@ def test_together_page_flags_happy_words_in_an_angry_voice(server, astronaut_bgr
     sf.write(wav, np.tile(np.concatenate([speech, np.zeros(16_000)]), 6), 16_000, subtype="PCM_16")
     video = write_y4m(tmp_path / "astronaut.y4m", astronaut_bgr)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                *CHROMIUM_FLAGS,
-                f"--use-file-for-fake-audio-capture={wav}",
-                f"--use-file-for-fake-video-capture={video}",
-            ],
-        )
+        browser = chromium(p, f"--use-file-for-fake-audio-capture={wav}", f"--use-file-for-fake-video-capture={video}")
         try:
             page = browser.new_page()
             page.goto(f"{server}/together", timeout=60_000)
@@ -217,7 +208,7 @@ def test_the_api_documentation_renders_offline(tmp_path):
     db = f"sqlite:///{tmp_path / 'c.sqlite'}"
     connect(db).dispose()
     with api_server(db, tmp_path / "api.log") as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        browser = chromium(p)
         page = browser.new_page()
         outside = []
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
@@ -245,10 +236,7 @@ def test_pose_page_draws_the_skeleton_and_reads_the_movement(server, astronaut_b
             canvas[60:460, x : x + 400] = cv2.resize(astronaut_bgr, (400, 400))
             f.write(b"FRAME\n" + cv2.cvtColor(canvas, cv2.COLOR_BGR2YUV_I420).tobytes())
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-video-capture={video}"],
-        )  # fmt: skip
+        browser = chromium(p, f"--use-file-for-fake-video-capture={video}")
         try:
             page = browser.new_page()
             page.goto(f"{server}/pose", timeout=60_000)
@@ -288,7 +276,7 @@ def test_analyze_page_takes_an_uploaded_video_and_shows_its_timeline(server, ast
     frames = (np.roll(cv2.resize(astronaut_bgr, (320, 320))[:240], 3 * i, axis=1) for i in range(60))
     video = write_video(tmp_path / "interview.mp4", frames, fps=10, sound=sound)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        browser = chromium(p)
         try:
             page = browser.new_page()
             page.goto(f"{server}/analyze", timeout=60_000)
@@ -317,8 +305,7 @@ def test_a_webcam_session_is_recorded_only_when_switched_on_and_replayed(server,
     folder = opt_in_folders["EMODASH_SESSIONS"]
     video = write_y4m(tmp_path / "astronaut.y4m", astronaut_bgr)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-video-capture={video}"])  # fmt: skip
+        browser = chromium(p, f"--use-file-for-fake-video-capture={video}")
         try:
             page = browser.new_page()
             page.goto(f"{server}/live", timeout=60_000)
@@ -360,8 +347,7 @@ def test_calibrate_records_face_takes_from_the_webcam_and_the_webcam_page_uses_t
     folder = opt_in_folders["EMODASH_PERSONAL"]
     video = write_y4m(tmp_path / "astronaut.y4m", astronaut_bgr)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-video-capture={video}"])  # fmt: skip
+        browser = chromium(p, f"--use-file-for-fake-video-capture={video}")
         try:
             page = browser.new_page()
             page.goto(f"{server}/calibrate", timeout=60_000)

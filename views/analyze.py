@@ -61,7 +61,10 @@ def run(paths: list[Path], name: str, uploaded: str | None = None) -> None:
         df = pd.read_parquet(out)
     if uploaded:
         df["input"] = df["input"].str.replace(rf"^{re.escape(uploaded)}/[0-9a-f]{{16}}/", "", regex=True)
-    st.session_state.analysis = {"name": name, "table": df, "skipped": report.skipped}
+    parquet = io.BytesIO()
+    df.to_parquet(parquet, index=False)  # the downloads, made once per run rather than on every rerun of the page
+    st.session_state.analysis = {"name": name, "table": df, "skipped": report.skipped,
+                                 "parquet": parquet.getvalue(), "csv": df.to_csv(index=False).encode()}  # fmt: skip
     bar.empty()
 
 
@@ -105,7 +108,5 @@ with st.expander("The table"):
     st.dataframe(df.head(5000), hide_index=True)
     st.caption("The first 5,000 rows; the downloads hold all of them." if len(df) > 5000 else "")
 d = st.columns(2)
-buffer = io.BytesIO()
-df.to_parquet(buffer, index=False)
-d[0].download_button("Download Parquet", buffer.getvalue(), "emodash-analysis.parquet")
-d[1].download_button("Download CSV", df.to_csv(index=False).encode(), "emodash-analysis.csv", mime="text/csv")
+d[0].download_button("Download Parquet", result["parquet"], "emodash-analysis.parquet")
+d[1].download_button("Download CSV", result["csv"], "emodash-analysis.csv", mime="text/csv")

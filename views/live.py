@@ -20,7 +20,8 @@ except ValueError as exc:
     st.error(f"Cannot start the webcam: {exc}")
     st.stop()
 
-pipeline, labels, key = face_pipeline(), face_pipeline().classifier.label_set, "face_timeline"
+pipeline = face_pipeline()
+labels, key = pipeline.classifier.label_set, "face_timeline"
 mine = st.session_state.get("personal", {}).get("face")
 if mine is not None and st.toggle("Use my personal face model (from Calibrate)"):
     pipeline, labels, key = PersonalFace(mine, pipeline), mine.label_set, "face_timeline_mine"

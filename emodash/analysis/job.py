@@ -10,6 +10,7 @@ from pathlib import Path
 from emodash.analysis.inputs import Options, Unit, plan
 from emodash.analysis.output import Store
 from emodash.analysis.units import analyze_unit
+from emodash.core.errors import InputError
 
 #: progress(units done, units to do)
 Progress = Callable[[int, int], None]
@@ -45,6 +46,10 @@ def analyze(
     options = options or Options()
     store = Store(out, options)
     work = plan(paths, options)
+    if not work.inputs:
+        found = f"{len(work.skipped)} file(s), none" if work.skipped else "no file, so nothing"
+        raise InputError(f"nothing to analyse: {found} that the chosen modalities ({', '.join(options.modalities)}) "
+                         "read (photos, videos, audio, .txt, .csv)")  # fmt: skip
     todo = store.pending(work.units)
     report = Report(Path(out), work.inputs, len(work.units), len(work.units) - len(todo), skipped=work.skipped)
     if progress:

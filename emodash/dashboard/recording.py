@@ -26,7 +26,9 @@ def switch() -> None:
     if not on:
         st.session_state.pop("session_log", None)
         return
-    log: SessionLog = st.session_state.setdefault("session_log", SessionLog())
+    if "session_log" not in st.session_state:
+        st.session_state.session_log = SessionLog()
+    log: SessionLog = st.session_state.session_log
     st.caption(f":material/radio_button_checked: recording **{log.name}**: {log.readings} readings so far")
 
 

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +69,7 @@ class Calibration:
     _coef: np.ndarray | None = None
     _intercept: np.ndarray | None = None
     _classes: tuple[str, ...] = ()
+    _label_set: LabelSet | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -116,10 +118,13 @@ class Calibration:
 
     @property
     def label_set(self) -> LabelSet:
-        """This person's emotions, in the model's order, each mapped as the registered label of its name is."""
-        known = {lab.name: lab for ls in _label_sets() for lab in reversed(ls.labels)}
-        labels = tuple(known.get(c, Label(c, None, reason="a person's own label")) for c in self._classes)
-        return LabelSet(f"personal-{self.kind}", labels, "A person's own emotions (Calibrate).")
+        """This person's emotions, in the model's order, each mapped as the registered label of its name is (made
+        once per trained model: live readings ask for it on every frame)."""
+        if self._label_set is None or self._label_set.names != self._classes:
+            known = _known_labels()
+            labels = tuple(known.get(c, Label(c, None, reason="a person's own label")) for c in self._classes)
+            self._label_set = LabelSet(f"personal-{self.kind}", labels, "A person's own emotions (Calibrate).")
+        return self._label_set
 
     def scores(self, x: np.ndarray, latency_ms: float, box=None) -> Scores:
         """A reading of one sample's features as `Scores` of this person's emotions."""
@@ -193,14 +198,21 @@ def _same_emotion(general: str, personal: str) -> bool:
     """Whether a general model's label and a person's label name the same emotion (through the canonical one)."""
     if general == personal:
         return True
-    known = {lab.name: lab.canonical for ls in _label_sets() for lab in ls.labels}
-    return known.get(general) is not None and known.get(general) == known.get(personal, personal)
+    known = _known_labels()
+    said = known[general].canonical if general in known else None
+    return said is not None and said == (known[personal].canonical if personal in known else personal)
 
 
-def _label_sets() -> list[LabelSet]:
+@lru_cache(maxsize=1)
+def _known_labels() -> dict[str, Label]:
+    """Every registered label by name (the canonical set's first, then each registered set's, first one wins)."""
     from emodash.core.taxonomy import LABEL_SETS
 
-    return [CANONICAL_SET, *LABEL_SETS.values()]
+    known: dict[str, Label] = {}
+    for ls in (CANONICAL_SET, *LABEL_SETS.values()):
+        for lab in ls.labels:
+            known.setdefault(lab.name, lab)
+    return known
 
 
 # --- the features each kind is calibrated on ----------------------------------------------------------------------
