@@ -19,8 +19,16 @@ def test_predict_text_json_shape():
     r = emodash("predict", "text", "i feel so happy today", "--json")
     assert r.returncode == 0, r.stderr
     obj = json.loads(r.stdout)
-    assert obj["input"] == "i feel so happy today" and obj["label"] == "joy"
+    assert obj["input"] == "i feel so happy today" and obj["label"] == "joy" and obj["uncertain"] is False
     assert set(obj["scores"]) == {"sadness", "joy", "love", "anger", "fear", "surprise"}
+
+
+def test_predict_text_calls_a_near_tie_uncertain():
+    text = "i am glad it is over but i feel so lonely"  # sadness 0.47, joy 0.44
+    obj = json.loads(emodash("predict", "text", text, "--json").stdout)
+    assert obj["label"] == "sadness" and obj["uncertain"] is True
+    r = emodash("predict", "text", text)
+    assert r.returncode == 0 and r.stdout.startswith("uncertain: sadness 47% or joy 44%"), r.stdout
 
 
 def test_predict_text_reads_one_text_per_stdin_line_and_reports_bad_ones():

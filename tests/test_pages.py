@@ -57,6 +57,13 @@ def test_text_page_scores_what_is_typed_and_refuses_empty_text():
     assert "empty" in at.error[0].value
 
 
+def test_text_page_shows_a_near_tie_as_uncertain():
+    at = run_page(PAGES[3])
+    at.text_area[0].set_value("i am glad it is over but i feel so lonely").run()  # sadness 0.47, joy 0.44
+    assert not at.exception
+    assert any("uncertain: sadness 47% or joy 44%" in h.proto.body for h in at.get("html"))
+
+
 def test_webcam_page_says_what_to_do_when_not_streaming():
     with mock.patch("streamlit_webrtc.component.get_this_session_info", return_value=None):
         at = run_page(PAGES[1])

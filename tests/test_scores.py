@@ -14,8 +14,22 @@ def test_scores_expose_label_canonical_projection_and_json():
     assert s.to_json() == {
         "box": [1, 2, 30, 40],
         "label": "happy",
+        "uncertain": False,
         "scores": dict(zip(FER2013.names, [0.05, 0.0, 0.05, 0.8, 0.05, 0.05, 0.0])),
     }
+
+
+def test_a_near_tie_reads_as_uncertain_and_names_both_labels():
+    tie = Scores(DAIRAI, [0.33, 0.30, 0.12, 0.1, 0.1, 0.05], "text", "m", 0.0)
+    assert tie.uncertain and tie.label == "sadness" and tie.to_json()["uncertain"] is True
+    assert tie.headline == "uncertain: sadness 33% or joy 30%"
+    clear = Scores(DAIRAI, [0.9, 0.02, 0.02, 0.02, 0.02, 0.02], "text", "m", 0.0)
+    assert not clear.uncertain and clear.headline == "sadness 90%" and clear.to_json()["uncertain"] is False
+
+
+def test_an_exact_tie_names_the_labels_in_the_order_label_picks():
+    s = Scores(DAIRAI, [0.1, 0.4, 0.0, 0.0, 0.4, 0.1], "text", "m", 0.0)
+    assert s.label == "joy" and s.headline == "uncertain: joy 40% or fear 40%"
 
 
 def test_scores_refuse_a_vector_of_the_wrong_length():

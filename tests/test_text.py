@@ -50,6 +50,21 @@ def test_evidence_points_at_the_emotional_words(text_model):
     assert max(weights, key=weights.get) == "furious"
 
 
+def test_a_word_naming_an_emotion_is_never_evidence_against_the_label(text_model):
+    s = text_model.predict("what a lovely surprise!")
+    assert s.label != "surprise" and dict(s.evidence)["surprise"] == 0.0
+    mixed = text_model.predict("i am surprised and afraid but happy")
+    weights = dict(mixed.evidence)
+    assert mixed.label == "surprise" and weights["afraid"] == 0.0 and weights["happy"] < 0  # happy names no label
+
+
+def test_the_clamp_leaves_the_probabilities_alone(text_model):
+    """Only the evidence shown is clamped: "surprise" still pulls the score of love down."""
+    love = DAIRAI.index("love")
+    with_word, without = text_model.probabilities(["what a lovely surprise", "what a lovely"])
+    assert with_word[love] < without[love]
+
+
 def test_canonical_projection_of_love_is_happiness(text_model):
     s = text_model.predict("i love my husband so much and feel so loved")
     assert s.label == "love" and max(s.canonical, key=s.canonical.get) == "happiness"

@@ -18,7 +18,7 @@ if st.button("Score", type="primary") or text:
         st.error(str(exc))
         st.stop()
     recording.record_once(f"text {hash(text)}", [scores])
-    st.html(plots.colour_swatch_html(scores.blended_colour, f"{scores.label} ({scores.confidence:.0%})"))
+    st.html(plots.colour_swatch_html(scores.blended_colour, scores.headline))
     st.markdown("**Evidence** (shaded: words that push towards the label; struck: words that push away)")
     st.html(
         f"<div style='font-size:1.15rem;line-height:2'>"

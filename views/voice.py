@@ -35,7 +35,7 @@ def words_panel(text: str, key: str) -> None:
     if words is None:
         st.info("No words recognised.")
         return
-    st.html(plots.colour_swatch_html(words.blended_colour, f"{words.label} ({words.confidence:.0%})"))
+    st.html(plots.colour_swatch_html(words.blended_colour, words.headline))
     st.html(f"<div style='font-size:1.1rem;line-height:2'>{plots.evidence_html(text, words.evidence, words.colour)}"
             "</div>")  # fmt: skip
     st.plotly_chart(plots.scores_bar(words, title="Scores of the words"), key=f"{key}-words")
@@ -47,7 +47,7 @@ def show(signal, key: str) -> None:
     tone, said = st.columns(2) if transcribe else (st.container(), None)
     with tone:
         st.markdown("**How it sounds**")
-        st.html(plots.colour_swatch_html(scores.blended_colour, f"{scores.label} ({scores.confidence:.0%})"))
+        st.html(plots.colour_swatch_html(scores.blended_colour, scores.headline))
         st.plotly_chart(plots.scores_bar(scores), key=f"{key}-bar")
         st.plotly_chart(plots.mood_bubble(scores, title="How it sounds"), key=f"{key}-bubble")
         st.caption(f"model `{scores.model_id}` · {scores.latency_ms:.0f} ms")

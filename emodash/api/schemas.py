@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from emodash.core.scores import NEAR_TIE
 from emodash.modalities.text.model import MAX_CHARS
 
 
@@ -102,9 +103,14 @@ class Health(BaseModel):
     images: int
 
 
+#: The `uncertain` field of every reading (`Scores.uncertain`).
+UNCERTAIN = Field(description=f"the top two scores are a near tie (closer than {NEAR_TIE}): 'label or runner-up'")
+
+
 class FaceOut(BaseModel):
     box: list[int]
     label: str
+    uncertain: bool = UNCERTAIN
     scores: dict[str, float]
 
 
@@ -116,6 +122,7 @@ class FacesOut(BaseModel):
 class ScoresOut(BaseModel):
     input: str
     label: str
+    uncertain: bool = UNCERTAIN
     scores: dict[str, float]
 
 
@@ -133,6 +140,7 @@ class TranscriptOut(BaseModel):
 
 class WordsScoresOut(BaseModel):
     label: str
+    uncertain: bool = UNCERTAIN
     scores: dict[str, float]
     evidence: list[tuple[str, float]] = Field(description="each word's push towards the label (+) or away (-)")
 

@@ -44,7 +44,7 @@ def predict_text(texts: Iterable[str], as_json: bool) -> int:
     def score(text: str) -> tuple[dict, str]:
         s = model.predict(check_text(text))
         words = ", ".join(t for t, w in sorted(set(s.evidence), key=lambda e: -e[1])[:3] if w > 0)
-        human = f"{s.label} {s.confidence:.2f}  ({top(s.as_dict)}; words: {words or '-'})  {text}"
+        human = f"{s.headline}  ({top(s.as_dict)}; words: {words or '-'})  {text}"
         return inference.scores_json(text, s), human
 
     return each_input(texts, score, as_json)
@@ -60,12 +60,12 @@ def predict_speech(files: list[str], as_json: bool, transcribe: bool = False) ->
     def score(path: str) -> tuple[dict, str]:
         signal = check_speech(read_audio(path), path)
         tone = model.predict(signal)
-        human = f"{path}: {tone.label} {tone.confidence:.2f}  ({top(tone.as_dict)})"
+        human = f"{path}: {tone.headline}  ({top(tone.as_dict)})"
         if not transcribe:
             return inference.speech_json(path, tone), human
         transcript = transcriber.transcribe(signal)
         words = inference.spoken_words(transcript.text, text_model)
-        said = f"words: {words.label} {words.confidence:.2f}" if words else "words: (none heard)"
+        said = f"words: {words.headline}" if words else "words: (none heard)"
         human += f"\n  said: {transcript.text or '-'}\n  {said}"
         return inference.speech_json(path, tone, transcript, words), human
 
@@ -102,7 +102,7 @@ def listen(seconds: float, as_json: bool, adapt: bool) -> int:
                 emit(
                     {"input": "microphone", **s.to_json()},
                     as_json,
-                    f"{s.label} {s.confidence:.2f}  ({top(s.as_dict)})",
+                    f"{s.headline}  ({top(s.as_dict)})",
                 )
             except InputError as exc:
                 emit({"input": "microphone", "error": str(exc)}, as_json, f"({exc})")

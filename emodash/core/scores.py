@@ -11,6 +11,10 @@ from emodash.core import taxonomy
 #: A face box in pixels of the analysed image: x, y, width, height.
 Box = tuple[int, int, int, int]
 
+#: Top two probabilities closer than this (absolute) are a near tie: shown as one label, the model's barely-made
+#: choice would read as a verdict.
+NEAR_TIE = 0.10
+
 
 @dataclass(frozen=True)
 class Scores:
@@ -48,6 +52,23 @@ class Scores:
         return float(self.probs.max())
 
     @property
+    def uncertain(self) -> bool:
+        """Whether the top two probabilities are within `NEAR_TIE` of each other (a near tie, not a reading)."""
+        if len(self.probs) < 2:
+            return False
+        second, first = np.sort(self.probs)[-2:]
+        return bool(first - second < NEAR_TIE)
+
+    @property
+    def headline(self) -> str:
+        """The reading as shown to a person: "joy 91%", or "uncertain: sadness 47% or joy 44%" for a near tie."""
+        if not self.uncertain:
+            return f"{self.label} {self.confidence:.0%}"
+        top_two = np.argsort(-self.probs, kind="stable")[:2]  # stable: a tie in label order, as `label` picks
+        first, second = (f"{self.labels[i]} {self.probs[i]:.0%}" for i in top_two)
+        return f"uncertain: {first} or {second}"
+
+    @property
     def as_dict(self) -> dict[str, float]:
         """{label: probability} in the model's own label order."""
         return {name: float(p) for name, p in zip(self.labels, self.probs)}
@@ -73,8 +94,13 @@ class Scores:
         return taxonomy.blend_colour(self.probs, self.label_set)
 
     def to_json(self) -> dict:
-        """The CLI/API shape: label and scores in the model's own label set (rounded), plus the box if any."""
-        out: dict = {"label": self.label, "scores": {k: round(v, 4) for k, v in self.as_dict.items()}}
+        """The CLI/API shape: label, whether it is a near tie, and scores in the model's own label set (rounded), plus
+        the box if any."""
+        out: dict = {
+            "label": self.label,
+            "uncertain": self.uncertain,
+            "scores": {k: round(v, 4) for k, v in self.as_dict.items()},
+        }
         if self.box is not None:
             out = {"box": [int(v) for v in self.box], **out}
         return out

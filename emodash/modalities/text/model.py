@@ -19,6 +19,16 @@ from emodash.serving import store
 #: Texts longer than this are refused: the model saw tweets-length sentences, and a huge paste would stall a page.
 MAX_CHARS = 20_000
 
+#: Common word forms of label names, by label (each label's own name counts too): tokens that name an emotion.
+LABEL_WORD_FORMS: dict[str, tuple[str, ...]] = {
+    "sadness": ("sad", "sadly", "saddened"),
+    "joy": ("joys", "joyful", "joyous"),
+    "love": ("loves", "loved", "loving"),
+    "anger": ("angry", "angered", "angrily"),
+    "fear": ("fears", "feared", "fearful", "afraid", "scared", "frightened"),
+    "surprise": ("surprises", "surprised", "surprising", "surprisingly"),
+}
+
 
 def check_text(text: str) -> str:
     """The text itself if a model can score it, else an `InputError` saying why."""
@@ -54,6 +64,9 @@ class TextEmotionModel(ProbabilityPredictor):
         # Centred weights: a token's push towards one class relative to the average class (the evidence shown).
         self._centred = self.coef - self.coef.mean(axis=0, keepdims=True)
         self._tokenize = self.vectorizer.build_analyzer()
+        self._emotion_words = frozenset(
+            w for name in self.label_set.names for w in (name.lower(), *LABEL_WORD_FORMS.get(name, ()))
+        )
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities; InputError for a text with no word the model knows (it would get the prior)."""
@@ -67,7 +80,9 @@ class TextEmotionModel(ProbabilityPredictor):
     def evidence(self, text: str, label_index: int) -> tuple[tuple[str, float], ...]:
         """(token, weight) for each token of `text` in order: its TF-IDF value times its centred weight for the label.
 
-        A repeated token shares its weight between its occurrences; unknown tokens weigh 0.
+        A repeated token shares its weight between its occurrences; unknown tokens weigh 0. A token naming an emotion
+        of the label set never weighs against (clamped to 0, here only: the probabilities keep it), as "surprise"
+        struck out of "what a lovely surprise!" would read as the model denying the word.
         """
         x = self.vectorizer.transform([text])
         contrib = dict(zip(x.indices, x.data * self._centred[label_index, x.indices]))
@@ -76,7 +91,8 @@ class TextEmotionModel(ProbabilityPredictor):
         for t in tokens:
             counts[t] = counts.get(t, 0) + 1
         vocab = self.vectorizer.vocabulary_
-        return tuple((t, float(contrib.get(vocab.get(t, -1), 0.0)) / counts[t]) for t in tokens)
+        weights = ((t, float(contrib.get(vocab.get(t, -1), 0.0)) / counts[t]) for t in tokens)
+        return tuple((t, max(w, 0.0) if t in self._emotion_words else w) for t, w in weights)
 
     def predict(self, sample: str) -> Scores:
         start = time.perf_counter()
