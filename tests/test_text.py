@@ -55,7 +55,10 @@ def test_a_word_naming_an_emotion_is_never_evidence_against_the_label(text_model
     assert s.label != "surprise" and dict(s.evidence)["surprise"] == 0.0
     mixed = text_model.predict("i am surprised and afraid but happy")
     weights = dict(mixed.evidence)
-    assert mixed.label == "surprise" and weights["afraid"] == 0.0 and weights["happy"] < 0  # happy names no label
+    assert mixed.label == "surprise" and weights["afraid"] == 0.0 and weights["happy"] == 0.0  # happy names joy
+    angry = text_model.predict("i feel so happy but also sad and angry")
+    weights = dict(angry.evidence)
+    assert angry.label == "anger" and weights["happy"] == weights["sad"] == 0.0 and weights["feel"] < 0  # others can
 
 
 def test_the_clamp_leaves_the_probabilities_alone(text_model):

@@ -22,7 +22,7 @@ MAX_CHARS = 20_000
 #: Common word forms of label names, by label (each label's own name counts too): tokens that name an emotion.
 LABEL_WORD_FORMS: dict[str, tuple[str, ...]] = {
     "sadness": ("sad", "sadly", "saddened"),
-    "joy": ("joys", "joyful", "joyous"),
+    "joy": ("joys", "joyful", "joyous", "happy", "happiness"),
     "love": ("loves", "loved", "loving"),
     "anger": ("angry", "angered", "angrily"),
     "fear": ("fears", "feared", "fearful", "afraid", "scared", "frightened"),
