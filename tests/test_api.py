@@ -60,8 +60,8 @@ def test_health_openapi_and_docs(client):
     assert health["status"] == "ok" and health["images"] > N_CSV
     spec = client.get("/openapi.json").json()
     assert {"/images", "/images/{image_id}", "/images/{image_id}/file", "/sources", "/emotions", "/facs/units",
-            "/facs/emotions/{emotion}", "/predict/face", "/predict/speech", "/predict/text", "/health"} <= set(
-        spec["paths"])  # fmt: skip
+            "/facs/emotions/{emotion}", "/predict/face", "/predict/speech", "/predict/speech/speaker", "/predict/text",
+            "/health"} <= set(spec["paths"])  # fmt: skip
     assert "swagger" in client.get("/docs").text.lower()
 
 
@@ -188,6 +188,27 @@ def test_predictions_agree_with_the_cli(client, capsys, tmp_path, astronaut_bgr)
     cli = _cli_json(["predict", "speech", "--transcribe", str(flac)], capsys)
     assert api["transcript"] == cli["transcript"] and api["words"] == cli["words"]
     assert api["transcript"]["text"].endswith("by the door") and api["words"]["label"] in api["words"]["scores"]
+
+
+def test_files_of_one_speaker_agree_with_the_cli(client, capsys):
+    folder = data_path("ravdess_16k", "Actor_05")
+    paths = sorted(folder.iterdir())[::10]  # 6 files, every emotion but one
+    uploads = [("files", (str(p), p.read_bytes())) for p in paths]
+    api = client.post("/predict/speech/speaker", files=uploads, data={"speaker": "actor 5"})
+    assert api.status_code == 200, api.text
+    capsys.readouterr()
+    assert main(["predict", "speech", *map(str, paths), "--speaker", "actor 5", "--json"]) == 0
+    cli = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [a["input"] for a in api.json()] == [c["input"] for c in cli] == list(map(str, paths))
+    for a, c in zip(api.json(), cli):
+        assert a["model_id"] == c["model_id"] == "speech-ravdess+speaker" and a["speaker"] == c["speaker"] == "actor 5"
+        assert a["label"] == c["label"] and a["scores"] == pytest.approx(c["scores"], abs=1e-3)
+    two = client.post("/predict/speech/speaker", files=uploads[:2], data={"speaker": "actor 5"}).json()
+    assert [o["model_id"] for o in two] == ["speech-ravdess"] * 2 and "fewer than" in two[0]["note"]
+    bad = client.post("/predict/speech/speaker", files=[*uploads, ("files", ("x.wav", b"RIFF....WAVE"))],
+                      data={"speaker": "actor 5"})  # fmt: skip
+    assert bad.status_code == 400 and "x.wav" in bad.json()["error"] and "not audio" in bad.json()["error"]
+    assert client.post("/predict/speech/speaker", files=uploads).status_code == 422  # no speaker named
 
 
 def test_bad_uploads_get_a_clear_4xx_and_nothing_is_stored(client, tmp_path, monkeypatch, astronaut_bgr):

@@ -88,7 +88,11 @@ def test_the_cards_grouped_cv_score_is_reproduced_by_the_training_command():
         assert m[kind]["candidates"][winner]["accuracy_mean"] == pytest.approx(
             shipped[kind]["candidates"][winner]["accuracy_mean"], abs=0.01
         )
-    assert shipped["adaptive"]["accuracy"] >= 0.55  # the issue's target, met with speaker normalisation
+    for k, few in shipped["adaptive"]["by_utterances"].items():  # random groups of k, cut with the same seed
+        assert m["adaptive"]["by_utterances"][k]["accuracy"] == pytest.approx(few["accuracy"], abs=0.01)
+    assert m["adaptive"]["accuracy"] >= 0.65  # the issue's target for several files of one speaker
+    unaugmented = shipped["independent"]["without_augmentation"]["accuracy"]  # the card's score without speed copies
+    assert m["independent"]["without_augmentation"]["accuracy"] == pytest.approx(unaugmented, abs=0.01)
 
 
 @pytest.mark.parametrize(
@@ -136,25 +140,88 @@ def test_voice_stream_scores_speech_and_reads_silence_as_silence(speech_model):
     assert 0 < stream.real_time_factor() < 1
 
 
-def test_speaker_session_adapts_after_enough_utterances(speech_model):
-    session = speech_model.session(min_count=3)
-    clips = [read_audio(p) for p in read_ravdess(data_path("ravdess_16k", "Actor_04")).samples[:4]]
+def test_speaker_session_adapts_after_a_few_voiced_windows(speech_model):
+    from emodash.modalities.speech.speaker import MIN_UTTERANCES
+
+    session = speech_model.session()
+    clips = [read_audio(p) for p in read_ravdess(data_path("ravdess_16k", "Actor_04")).samples[: MIN_UTTERANCES + 1]]
     ids = [session.predict(c).model_id for c in clips]
-    assert ids == ["speech-ravdess", "speech-ravdess", "speech-ravdess+speaker", "speech-ravdess+speaker"]
-    assert session.adapted
+    assert ids == ["speech-ravdess"] * (MIN_UTTERANCES - 1) + ["speech-ravdess+speaker"] * 2
+    assert session.adapted and session.stats.min_count == MIN_UTTERANCES <= 5  # a few seconds of speech
 
 
-def test_per_speaker_normalisation_and_its_running_estimate_agree():
-    from emodash.modalities.speech.speaker import RunningSpeakerStats, normalize_per_speaker
+def test_speaker_normalisation_and_its_running_estimate_agree():
+    from emodash.modalities.speech.speaker import RunningSpeakerStats, SpeakerNormalizer
 
     rng = np.random.default_rng(0)
     X = rng.normal(5, 3, (50, 4))
-    batch = normalize_per_speaker(X, np.zeros(50))
-    running = RunningSpeakerStats(min_count=10)
+    norm = SpeakerNormalizer(prior=5).fit(rng.normal(0, 2, (60, 4)), np.repeat([1, 2, 3], 20))
+    batch = norm.transform(X, np.zeros(50))
+    running = RunningSpeakerStats(norm, min_count=10)
     for x in X:
         running.update(x)
     assert running.ready and np.allclose(running.normalize(X), batch, atol=1e-6)
-    assert np.allclose(batch.mean(axis=0), 0, atol=1e-9) and np.allclose(batch.std(axis=0), 1, atol=1e-6)
+    assert np.allclose(batch.mean(axis=0), 0, atol=1e-9)
+
+
+def test_speaker_variance_is_shrunk_towards_the_training_speakers():
+    from emodash.modalities.speech.speaker import SpeakerNormalizer
+
+    rng = np.random.default_rng(1)
+    train = np.vstack([rng.normal(m, 2.0, (40, 3)) for m in (0, 10, 20)])  # within-speaker sd 2
+    norm = SpeakerNormalizer(prior=5).fit(train, np.repeat([0, 1, 2], 40))
+    assert np.allclose(norm.within_var_, 4, rtol=0.3)
+    few = np.array([[1.0, 1.0, 1.0], [3.0, 3.0, 3.0]])  # a speaker of two utterances, sd 1 of their own
+    out = norm.transform(few, np.zeros(2))  # variance (2 * 1 + 5 * 4) / 7, mostly the training speakers'
+    assert np.allclose(np.abs(out), 1 / np.sqrt((2 + 5 * norm.within_var_) / 7), atol=1e-9)
+    many = rng.normal(50, 0.5, (5000, 3))  # many utterances: their own statistics, as plain z-scoring
+    z = SpeakerNormalizer(prior=5).fit(train, np.repeat([0, 1, 2], 40)).transform(many, np.zeros(5000))
+    assert np.allclose(z.std(axis=0), 1, atol=0.01)
+    assert np.allclose(SpeakerNormalizer(prior=0).fit(train, np.repeat([0, 1, 2], 40)).transform(few, [0, 0]),
+                       [[-1, -1, -1], [1, 1, 1]], atol=1e-6)  # fmt: skip
+    with pytest.raises(ValueError, match="one speaker per row"):
+        norm.transform(few, np.zeros(3))
+
+
+@pytest.fixture(scope="module")
+def one_speaker():
+    """20 files of one actor (all emotions, in file-name order) and their true labels."""
+    ds = read_ravdess(data_path("ravdess_16k", "Actor_07"))
+    keep = np.linspace(0, len(ds) - 1, 20).astype(int)
+    return [ds.samples[i] for i in keep], [ds.labels[i] for i in keep]
+
+
+def test_files_of_one_speaker_are_scored_together_and_no_worse(speech_model, one_speaker):
+    files, truth = one_speaker
+    signals = [read_audio(p) for p in files]
+    together = speech_model.predict_speaker(signals)
+    alone = speech_model.predict_batch(signals)
+    assert {s.model_id for s in together} == {"speech-ravdess+speaker"}
+    assert {s.model_id for s in alone} == {"speech-ravdess"}
+    # this actor was among the 20 the shipped models were trained on: the check is that the grouped call works and
+    # is no worse; the grouped-CV numbers for unseen speakers are in the model card
+    assert sum(s.label == t for s, t in zip(together, truth)) >= sum(s.label == t for s, t in zip(alone, truth))
+    few = speech_model.predict_speaker(signals[:2])  # too few to normalise: one at a time, as `predict`
+    assert [s.model_id for s in few] == ["speech-ravdess"] * 2
+    assert np.allclose([s.probs for s in few], [s.probs for s in alone[:2]], atol=1e-9)
+
+
+def test_cli_scores_each_folder_as_one_speaker_and_says_when_too_few(one_speaker, tmp_path):
+    files, _ = one_speaker
+    other = data_path("ravdess_16k", "Actor_02")
+    pair = [str(p) for p in sorted(other.iterdir())[:2]]  # a speaker with 2 files: too few
+    r = subprocess.run(
+        [sys.executable, "-m", "emodash", "predict", "speech", *map(str, files[:8]), *pair, "/nope/x.wav",
+         "--speaker-from", "folder", "--json"],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [o["input"] for o in out] == [*map(str, files[:8]), *pair, "/nope/x.wav"]  # the order given
+    assert {o["model_id"] for o in out[:8]} == {"speech-ravdess+speaker"}
+    assert {o["speaker"] for o in out[:8]} == {str(files[0].parent)} and "note" not in out[0]
+    assert [o["model_id"] for o in out[8:10]] == ["speech-ravdess"] * 2 and "fewer than" in out[8]["note"]
+    assert "no such file" in out[10]["error"] and r.returncode == 1
+    assert f"speaker {str(other)!r}: 2 readable file(s), fewer than" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_voice_gate():

@@ -1,16 +1,19 @@
-"""Prediction endpoints: an uploaded image or utterance, or a text, through the shared inference layer; the same
-JSON as `emodash predict ... --json`. Nothing is stored: uploads are read into memory and dropped."""
+"""Prediction endpoints: an uploaded image or utterance (or several utterances of one speaker), or a text, through the
+shared inference layer; the same JSON as `emodash predict ... --json`. Nothing is stored: uploads are read into
+memory and dropped."""
 
 from __future__ import annotations
 
 import threading
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+import numpy as np
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from emodash.api.schemas import ERRORS, Error, FacesOut, ScoresOut, SpeechOut, TextIn
 from emodash.core.errors import InputError
+from emodash.core.scores import Scores
 from emodash.serving import inference, registry
 
 router = APIRouter(prefix="/predict", tags=["predict"], responses={**ERRORS, 413: {"model": Error}})
@@ -84,12 +87,52 @@ async def speech(
     def score() -> dict:
         m = model(request, "speech", lambda: registry.load_predictor("speech"))
         signal = check_speech(decode_audio(data, name), name)
-        tone = m.predict(signal)
-        if not transcribe:
-            return inference.speech_json(name, tone)
-        transcriber = model(request, "transcriber", registry.load_transcriber)
-        transcript = transcriber.transcribe(signal)
-        words = inference.spoken_words(transcript.text, model(request, "text", lambda: registry.load_predictor("text")))
-        return inference.speech_json(name, tone, transcript, words)
+        return _speech_json(request, name, signal, m.predict(signal), transcribe)
 
     return await run_in_threadpool(score)
+
+
+@router.post("/speech/speaker", response_model=list[SpeechOut], response_model_exclude_unset=True)
+async def speech_speaker(
+    request: Request,
+    files: Annotated[list[UploadFile], File(description="utterances of one speaker: WAV, FLAC, OGG or MP3")],
+    speaker: Annotated[str, Form(min_length=1, max_length=200, description="who speaks in every file")],
+    transcribe: Annotated[
+        bool, Query(description="also what is said (offline English) and the words' emotion")
+    ] = False,
+) -> list[dict]:
+    """Several utterances of one speaker, scored together: normalised with the speaker's own statistics for the
+    speaker-adaptive model (model_id '+speaker'); too few files are scored one at a time by the speaker-independent
+    model, with a note. One object per file, in order, as `emodash predict speech --speaker ID --json` prints; an
+    unreadable file fails the whole request, naming it."""
+    from emodash.io.audio import check_speech, decode_audio
+
+    uploads = [await _read(f) for f in files]
+
+    def score() -> list[dict]:
+        m = model(request, "speech", lambda: registry.load_predictor("speech"))
+        signals = [check_speech(decode_audio(data, name), name) for data, name in uploads]
+        tones, note = inference.speaker_tones(m, signals, speaker)
+        return [
+            _speech_json(request, name, signal, tone, transcribe, speaker, note)
+            for (_, name), signal, tone in zip(uploads, signals, tones)
+        ]
+
+    return await run_in_threadpool(score)
+
+
+def _speech_json(
+    request: Request,
+    name: str,
+    signal: np.ndarray,
+    tone: Scores,
+    transcribe: bool,
+    speaker: str | None = None,
+    note: str | None = None,
+) -> dict:
+    """The JSON of one scored utterance, transcribed (and its words scored) with `transcribe`."""
+    if not transcribe:
+        return inference.speech_json(name, tone, speaker=speaker, note=note)
+    transcript = model(request, "transcriber", registry.load_transcriber).transcribe(signal)
+    words = inference.spoken_words(transcript.text, model(request, "text", lambda: registry.load_predictor("text")))
+    return inference.speech_json(name, tone, transcript, words, speaker, note)

@@ -146,6 +146,10 @@ class WordsScoresOut(BaseModel):
 
 
 class SpeechOut(ScoresOut):
+    model_id: str = Field(description="the model that scored the voice; '+speaker' when the speaker's statistics "
+                          "normalised it")  # fmt: skip
+    speaker: str | None = Field(None, description="the speaker the file was scored with (POST /predict/speech/speaker)")
+    note: str | None = Field(None, description="why a speaker's files were scored one at a time (too few of them)")
     transcript: TranscriptOut | None = Field(None, description="what was said (with `transcribe=true`)")
     words: WordsScoresOut | None = Field(None, description="the emotion of the words (None if none were heard)")
 

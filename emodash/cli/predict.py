@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from emodash.cli.common import each_input, emit, top
@@ -50,26 +51,65 @@ def predict_text(texts: Iterable[str], as_json: bool) -> int:
     return each_input(texts, score, as_json)
 
 
-def predict_speech(files: list[str], as_json: bool, transcribe: bool = False) -> int:
+def speakers_of(files: list[str], speaker: str | None, speaker_from: str | None) -> dict[str, list[str]]:
+    """The files of each speaker (each file once): all of them one `speaker`'s, or with `speaker_from="folder"` each
+    file its folder's, the speaker named by the folder as given (e.g. 'data/Actor_01')."""
+    if speaker is not None:
+        return {speaker: list(dict.fromkeys(files))}
+    groups: dict[str, list[str]] = {}
+    for path in dict.fromkeys(files):
+        groups.setdefault(str(Path(path).parent), []).append(path)
+    return groups
+
+
+def predict_speech(
+    files: list[str],
+    as_json: bool,
+    transcribe: bool = False,
+    speaker: str | None = None,
+    speaker_from: str | None = None,
+) -> int:
+    """Each file's scores. With `speaker` (every file is that speaker's) or `speaker_from` ('folder': each folder is
+    one speaker), each speaker's readable files are scored together by the speaker-adaptive model (model id
+    '+speaker'); a speaker with too few gets the speaker-independent model, and a note says so."""
     from emodash.io.audio import check_speech, read_audio
 
     model = registry.load_predictor("speech")
     if transcribe:
         transcriber, text_model = registry.load_transcriber(), registry.load_predictor("text")
 
-    def score(path: str) -> tuple[dict, str]:
-        signal = check_speech(read_audio(path), path)
-        tone = model.predict(signal)
+    def answer(path: str, signal, tone, who: str | None = None, note: str | None = None) -> tuple[dict, str]:
         human = f"{path}: {tone.headline}  ({top(tone.as_dict)})"
-        if not transcribe:
-            return inference.speech_json(path, tone), human
-        transcript = transcriber.transcribe(signal)
-        words = inference.spoken_words(transcript.text, text_model)
-        said = f"words: {words.headline}" if words else "words: (none heard)"
-        human += f"\n  said: {transcript.text or '-'}\n  {said}"
-        return inference.speech_json(path, tone, transcript, words), human
+        if who is not None:
+            human += f"  [{tone.model_id}]"
+        transcript = words = None
+        if transcribe:
+            transcript = transcriber.transcribe(signal)
+            words = inference.spoken_words(transcript.text, text_model)
+            said = f"words: {words.headline}" if words else "words: (none heard)"
+            human += f"\n  said: {transcript.text or '-'}\n  {said}"
+        return inference.speech_json(path, tone, transcript, words, who, note), human
 
-    return each_input(files, score, as_json)
+    def alone(path: str) -> tuple[dict, str]:
+        signal = check_speech(read_audio(path), path)
+        return answer(path, signal, model.predict(signal))
+
+    if speaker is None and speaker_from is None:
+        return each_input(files, alone, as_json)
+    answers: dict[str, tuple[dict, str]] = {}
+    for who, paths in speakers_of(files, speaker, speaker_from).items():
+        signals = {}
+        for path in paths:  # an unreadable file is left out of its speaker's statistics, and reported below
+            try:
+                signals[path] = check_speech(read_audio(path), path)
+            except (InputError, ValueError, OSError):
+                continue
+        tones, note = inference.speaker_tones(model, list(signals.values()), who)
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+        for (path, signal), tone in zip(signals.items(), tones):
+            answers[path] = answer(path, signal, tone, who, note)
+    return each_input(files, lambda path: answers[path] if path in answers else alone(path), as_json)
 
 
 def listen(seconds: float, as_json: bool, adapt: bool) -> int:
@@ -87,7 +127,7 @@ def listen(seconds: float, as_json: bool, adapt: bool) -> int:
             "Voice page to record in the browser, or `emodash predict speech FILE`"
         ) from None
     model = registry.load_predictor("speech")
-    if adapt:  # one speaker: the speaker-adaptive model after 20 chunks (see the model card's caveat)
+    if adapt:  # one speaker: the speaker-adaptive model after a few chunks (see the model card's caveat)
         model = model.session()
     print(f"listening in {seconds:g} s chunks; Ctrl+C to stop", file=sys.stderr)
     try:
@@ -99,11 +139,7 @@ def listen(seconds: float, as_json: bool, adapt: bool) -> int:
                 raise InputError(f"the microphone could not be opened: {exc}") from None
             try:
                 s = model.predict(check_speech(chunk[:, 0], "microphone"))
-                emit(
-                    {"input": "microphone", **s.to_json()},
-                    as_json,
-                    f"{s.headline}  ({top(s.as_dict)})",
-                )
+                emit(inference.speech_json("microphone", s), as_json, f"{s.headline}  ({top(s.as_dict)})")
             except InputError as exc:
                 emit({"input": "microphone", "error": str(exc)}, as_json, f"({exc})")
     except KeyboardInterrupt:
@@ -131,10 +167,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     speech.add_argument("--json", action="store_true", help="one JSON object per line")
     speech.add_argument("--transcribe", action="store_true", help="also what is said (offline English "
                         "transcription) and the emotion of the words")  # fmt: skip
-    speech.set_defaults(func=lambda a: predict_speech(a.files, a.json, a.transcribe))
+    who = speech.add_mutually_exclusive_group()
+    who.add_argument("--speaker", metavar="ID", help="all files are one speaker's: scored together, normalised with "
+                     "their own statistics (a speaker with too few files: one at a time, with a note)")  # fmt: skip
+    who.add_argument("--speaker-from", choices=("folder",), help="'folder': the files of each folder are one "
+                     "speaker's, scored together as with --speaker")  # fmt: skip
+    speech.set_defaults(func=lambda a: predict_speech(a.files, a.json, a.transcribe, a.speaker, a.speaker_from))
 
     lis = sub.add_parser("listen", help="score the local microphone continuously (needs PortAudio and a microphone)")
     lis.add_argument("--seconds", type=float, default=3.0, help="length of each scored chunk")
     lis.add_argument("--json", action="store_true", help="one JSON object per line")
-    lis.add_argument("--adapt", action="store_true", help="adapt to the speaker after 20 chunks (experimental)")
+    lis.add_argument("--adapt", action="store_true", help="adapt to the speaker after a few chunks (experimental)")
     lis.set_defaults(func=lambda a: listen(a.seconds, a.json, a.adapt))

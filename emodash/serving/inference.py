@@ -37,10 +37,37 @@ def spoken_words(said: str, text_model) -> Scores | None:
     return text_model.predict(said) if said.strip() else None
 
 
-def speech_json(name: str, tone: Scores, transcript: Transcript | None = None, words: Scores | None = None) -> dict:
-    """{"input", "label", "scores"} of the voice's tone; with a transcript also {"transcript": {"text", "words",
-    "model_id"}, "words": {"label", "scores", "evidence"} or None when nothing was heard}."""
-    out = scores_json(name, tone)
+def speaker_tones(model, signals: list[np.ndarray], speaker: str) -> tuple[list[Scores], str | None]:
+    """One speaker's utterances scored together (`SpeechEmotionModel.predict_speaker`), and a note when they were
+    too few for the speaker's statistics, so that each was scored alone by the speaker-independent model."""
+    from emodash.modalities.speech.speaker import MIN_UTTERANCES
+
+    tones = model.predict_speaker(signals)
+    if not signals or len(signals) >= MIN_UTTERANCES:
+        return tones, None
+    return tones, (
+        f"speaker {speaker!r}: {len(signals)} readable file(s), fewer than the {MIN_UTTERANCES} that speaker "
+        f"normalisation needs; scored one at a time by the speaker-independent model {model.model_id}"
+    )
+
+
+def speech_json(
+    name: str,
+    tone: Scores,
+    transcript: Transcript | None = None,
+    words: Scores | None = None,
+    speaker: str | None = None,
+    note: str | None = None,
+) -> dict:
+    """{"input", "label", "scores", "model_id"} of the voice's tone (model_id ends in '+speaker' when the speaker's
+    statistics normalised it); with a speaker also {"speaker"} and {"note"} when there was one; with a transcript
+    also {"transcript": {"text", "words", "model_id"}, "words": {"label", "scores", "evidence"} or None when nothing
+    was heard}."""
+    out = {**scores_json(name, tone), "model_id": tone.model_id}
+    if speaker is not None:
+        out["speaker"] = speaker
+    if note is not None:
+        out["note"] = note
     if transcript is not None:
         out["transcript"] = transcript.to_json()
         out["words"] = None if words is None else {

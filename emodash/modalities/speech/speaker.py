@@ -1,8 +1,14 @@
-"""Speaker normalisation: z-scoring a speaker's features with that speaker's own statistics.
+"""Speaker normalisation: each speaker's features z-scored with that speaker's own statistics; no labels needed.
 
 Voices differ more between people than between one person's emotions; removing each speaker's mean and scale
-makes what is left mostly emotion (on RAVDESS, actor-grouped CV accuracy rises by 8-12 points). It needs several
-utterances of the same speaker: in training, every actor's own; live, a running estimate over the session.
+leaves mostly emotion (RAVDESS, actor-grouped CV of the shipped classifier: about 0.56 one utterance at a time, 0.66
+with all 60 utterances of each unseen actor). A variance from a handful of utterances is too noisy to divide by, so a
+speaker's variance is shrunk towards the training speakers' pooled within-speaker variance, which counts as `prior`
+utterances: with 5 utterances this scores like subtracting the mean alone, with 60 like plain z-scoring (the research
+runs are in the model card). Training, files of one speaker and the live running estimate all use this one estimator.
+
+Fewer than `MIN_UTTERANCES` do not help: a mean of 3 utterances is one third the utterance being scored, and
+removing it removes that share of its own emotion (0.48 in grouped CV, below the speaker-independent model).
 """
 
 from __future__ import annotations
@@ -10,21 +16,64 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+#: The fewest utterances of one speaker whose statistics are used; with fewer, the speaker-independent model scores.
+MIN_UTTERANCES = 5
 
 
-def normalize_per_speaker(X: np.ndarray, speakers: np.ndarray) -> np.ndarray:
-    """Each row z-scored with the mean and standard deviation of its speaker's rows."""
-    out = np.empty_like(X, dtype=np.float64)
-    for s in np.unique(speakers):
-        rows = speakers == s
-        out[rows] = (X[rows] - X[rows].mean(axis=0)) / (X[rows].std(axis=0) + 1e-8)
-    return out
+class SpeakerNormalizer(BaseEstimator):
+    """Z-scores each speaker's feature vectors with that speaker's mean and a shrunk standard deviation.
+
+    `fit` learns each feature's pooled within-speaker variance (`within_var_`, the mean of the training speakers'
+    own variances); `transform` divides a speaker's centred features by sqrt((n * v + prior * within_var_) /
+    (n + prior)), with n and v that speaker's utterance count and variance. Unlike a scikit-learn transformer it
+    needs the speaker of every row, in `fit` and in `transform`.
+    """
+
+    def __init__(self, prior: float = 5.0):
+        self.prior = prior
+
+    def fit(self, X: np.ndarray, speakers: np.ndarray) -> SpeakerNormalizer:
+        if self.prior < 0:
+            raise ValueError(f"prior counts utterances and cannot be negative (got {self.prior})")
+        X, speakers = self._check(X, speakers)
+        self.within_var_ = np.mean([X[speakers == s].var(axis=0) for s in np.unique(speakers)], axis=0)
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def transform(self, X: np.ndarray, speakers: np.ndarray) -> np.ndarray:
+        """Each row normalised with the statistics of the rows of its speaker."""
+        check_is_fitted(self)
+        X, speakers = self._check(X, speakers)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"{X.shape[1]} features, but the normaliser was fitted on {self.n_features_in_}")
+        out = np.empty_like(X)
+        for s in np.unique(speakers):
+            rows = speakers == s
+            out[rows] = self.scale(X[rows], X[rows].mean(axis=0), X[rows].var(axis=0), int(rows.sum()))
+        return out
+
+    def scale(self, X: np.ndarray, mean: np.ndarray, var: np.ndarray, count: int) -> np.ndarray:
+        """`X` normalised with a speaker's `mean` and `var` over `count` utterances (the shrinkage of the class)."""
+        shrunk = (count * var + self.prior * self.within_var_) / (count + self.prior)
+        return (np.asarray(X, dtype=np.float64) - mean) / np.sqrt(shrunk + 1e-12)
+
+    @staticmethod
+    def _check(X: np.ndarray, speakers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        X, speakers = np.asarray(X, dtype=np.float64), np.asarray(speakers)
+        if X.ndim != 2 or len(speakers) != len(X):
+            raise ValueError(f"features of shape {X.shape} need one speaker per row (got {len(speakers)})")
+        return X, speakers
 
 
 class RunningSpeakerStats:
-    """Mean and variance of one speaker's feature vectors, updated one utterance at a time (Welford's method)."""
+    """One speaker's mean and variance, updated one utterance at a time (Welford's method), normalising the way
+    `normalizer` does a batch of that speaker's utterances; `ready` after `min_count` utterances."""
 
-    def __init__(self, min_count: int = 8):
+    def __init__(self, normalizer: SpeakerNormalizer, min_count: int = MIN_UTTERANCES):
+        self.normalizer = normalizer
         self.min_count = min_count
         self.count = 0
         self._mean: np.ndarray | None = None
@@ -50,5 +99,4 @@ class RunningSpeakerStats:
         with self._lock:
             if self._mean is None:
                 raise ValueError("no utterance seen yet")
-            std = np.sqrt(self._m2 / max(1, self.count)) + 1e-8
-            return (np.asarray(x, dtype=np.float64) - self._mean) / std
+            return self.normalizer.scale(x, self._mean, self._m2 / self.count, self.count)
