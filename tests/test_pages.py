@@ -41,11 +41,15 @@ def test_page_runs_without_exception(page):
     assert not at.exception, [e.value for e in at.exception]
 
 
-def test_home_shows_both_models_with_their_scores():
+def test_home_shows_every_model_with_its_scores_and_which_serves(monkeypatch):
     at = run_page(PAGES[0])
     table = at.dataframe[0].value
-    assert set(table["model"]) == {"fer-mini-xception", "text-tfidf-lr", "speech-ravdess"}
+    assert set(table["model"]) == {"face-ensemble", "fer-mini-xception", "text-tfidf-lr", "speech-ravdess"}
     assert table["accuracy"].notna().all()
+    assert set(table[table["serving"]]["model"]) == {"face-ensemble", "text-tfidf-lr", "speech-ravdess"}
+    monkeypatch.setenv("EMODASH_FACE_MODEL", "fer-mini-xception")  # the older model, selectable to compare live
+    table = run_page(PAGES[0]).dataframe[0].value
+    assert set(table[table["serving"]]["model"]) == {"fer-mini-xception", "text-tfidf-lr", "speech-ravdess"}
 
 
 def test_text_page_scores_what_is_typed_and_refuses_empty_text():

@@ -70,7 +70,7 @@ def test_one_participant_walks_are_calibrated_beside_the_other_participants_mode
 
 def test_faces_calibrate_through_the_general_models_probabilities(astronaut_bgr):
     clf = registry.load_predictor("face")
-    cal = personal.Calibration("face", "log-probabilities", clf.label_set.names)
+    cal = personal.Calibration("face", personal.face_features(clf), clf.label_set.names)
     for label in ("happy", "sad", "angry", "neutral"):
         for f in sorted(data_path("fer2013", "train", label).glob("*.jpg"))[:8]:
             cal.add(label, *personal.face_take(clf, [cv2.imread(str(f))]))
@@ -78,6 +78,9 @@ def test_faces_calibrate_through_the_general_models_probabilities(astronaut_bgr)
     assert r.personal > 0.35 and r.general is not None and abs(r.personal - r.general) < 0.25  # chance 0.25
     faces = personal.PersonalFace(cal, registry.load_face_pipeline("haar", clf)).analyze(astronaut_bgr)
     assert len(faces) == 1 and faces[0].box is not None and faces[0].model_id == "personal-face"
+    older = registry.load_face_pipeline("haar", registry.model_info("face", "fer-mini-xception").load())
+    with pytest.raises(InputError, match="calibrate again"):  # another face model's probabilities mean other things
+        personal.PersonalFace(cal, older)
 
 
 def _trained() -> personal.Calibration:

@@ -68,7 +68,8 @@ def report(cal: personal.Calibration) -> None:
 
 
 def train(kind: str, got: list[tuple[str, bytes]], general_labels: tuple[str, ...]) -> None:
-    cal = personal.Calibration(kind, "general model features", general_labels, name=f"my {kind}")
+    described = personal.face_features(face_classifier()) if kind == "face" else "general model features"
+    cal = personal.Calibration(kind, described, general_labels, name=f"my {kind}")
     for emotion, data in got:
         cal.add(emotion, *features(kind, emotion, data))
     cal.train()
@@ -128,7 +129,9 @@ with face:
             counts[label] = counts.get(label, 0) + 1
         st.caption("Takes: " + (", ".join(f"{k} x{v}" for k, v in counts.items()) or "none yet"))
         if st.button("Train my face model", key="train-face-live", disabled=len(recorded) < 2 * TAKES):
-            cal = personal.Calibration("face", "general face model log-probabilities", general.names, name="my face")
+            cal = personal.Calibration(
+                "face", personal.face_features(face_pipeline().classifier), general.names, name="my face"
+            )
             for label, x, p in recorded:
                 cal.add(label, x, p)
             cal.train()

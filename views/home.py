@@ -47,22 +47,28 @@ r1.page_link("views/catalogue.py", label="Image catalogue: browse a curated face
 r2.page_link("views/analyze.py", label="Analyze files: videos and folders into one table", icon=":material/movie:")
 st.caption("Each opens on synthetic demo data; real data sets appear when `EMODASH_DATA` holds them.")
 
-st.subheader("Active models and their measured scores")
+st.subheader("Models and their measured scores")
+st.caption(
+    "The first model of each modality serves by default; `EMODASH_<MODALITY>_MODEL=<model>` (e.g. "
+    "`EMODASH_FACE_MODEL=fer-mini-xception`) serves another, to compare them live."
+)
 rows = []
 for modality in registry.modalities():
-    info = registry.active_model(modality)
-    head = info.headline() or {"accuracy": None, "macro_f1": None, "split": "not measured yet"}
-    rows.append(
-        {
-            "modality": modality,
-            "model": info.model_id,
-            "accuracy": head["accuracy"],
-            "macro-F1": head["macro_f1"],
-            "measured on": head["split"],
-            "what": info.description,
-            "labels": ", ".join(info.label_set.names),
-        }
-    )
+    active = registry.active_model(modality).model_id
+    for info in modalities.get(modality).models:
+        head = info.headline() or {"accuracy": None, "macro_f1": None, "split": "not measured yet"}
+        rows.append(
+            {
+                "modality": modality,
+                "model": info.model_id,
+                "serving": info.model_id == active,
+                "accuracy": head["accuracy"],
+                "macro-F1": head["macro_f1"],
+                "measured on": head["split"],
+                "what": info.description,
+                "labels": ", ".join(info.label_set.names),
+            }
+        )
 st.dataframe(
     rows,
     hide_index=True,

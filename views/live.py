@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from emodash.core import settings
+from emodash.core.errors import InputError
 from emodash.dashboard import recording
 from emodash.dashboard.cache import face_pipeline
 from emodash.dashboard.video import face_frame_callback
@@ -24,7 +25,10 @@ pipeline = face_pipeline()
 labels, key = pipeline.classifier.label_set, "face_timeline"
 mine = st.session_state.get("personal", {}).get("face")
 if mine is not None and st.toggle("Use my personal face model (from Calibrate)"):
-    pipeline, labels, key = PersonalFace(mine, pipeline), mine.label_set, "face_timeline_mine"
+    try:
+        pipeline, labels, key = PersonalFace(mine, pipeline), mine.label_set, "face_timeline_mine"
+    except InputError as exc:
+        st.warning(str(exc))
 if key not in st.session_state:
     st.session_state[key] = ScoreTimeline(labels, window_s=10.0)
 timeline: ScoreTimeline = st.session_state[key]

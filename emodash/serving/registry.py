@@ -32,6 +32,14 @@ def active_model(modality: str) -> ModelInfo:
     )
 
 
+def model_info(modality: str, model_id: str) -> ModelInfo:
+    """A registered model of a modality by its id, whichever serves."""
+    for info in kinds.get(modality).models:
+        if info.model_id == model_id:
+            return info
+    raise KeyError(f"no {modality} model {model_id!r}")
+
+
 def load_predictor(modality: str):
     """A new instance of the active predictor of `modality` (callers cache it)."""
     return active_model(modality).load()
