@@ -103,3 +103,12 @@ def test_a_missing_optional_part_names_what_to_install(tmp_path, blocked, args, 
     code = f"import sys; sys.modules[{blocked!r}] = None; from emodash.cli import main; sys.exit(main({args!r}))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert r.returncode == 2 and says in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+def test_evaluate_text_reproduces_the_model_card_on_val():
+    from emodash.serving import registry
+
+    card = registry.active_model("text").metrics()
+    r = emodash("evaluate", "text")
+    assert r.returncode == 0, r.stderr  # within 0.01 of the card, else exit 2 with a message
+    assert f"2000 val texts: accuracy {card['val_accuracy']:.4f}" in r.stdout
