@@ -97,36 +97,28 @@ def list_models(as_json: bool) -> int:
     return 0
 
 
+def _recipe(train: argparse._SubParsersAction, modality: str, model_id: str, help: str) -> argparse.ArgumentParser:
+    """A `train` sub-command with the arguments every recipe takes: the data root and the model folder."""
+    p = train.add_parser(modality, help=help)
+    add_data_arg(p)
+    p.add_argument("--out", type=Path, default=None, help=f"model folder (default: the shipped {model_id})")
+    p.set_defaults(
+        where=lambda a: (a.data or settings.data_root(), a.out or registry.model_info(modality, model_id).folder)
+    )
+    return p
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     train = sub.add_parser("train", help="rebuild a shipped model").add_subparsers(dest="modality", required=True)
-    tt = train.add_parser("text", help="TF-IDF + logistic regression on dair-ai (about a minute)")
-    add_data_arg(tt)
-    tt.add_argument("--out", type=Path, default=None, help="model folder (default: the shipped one)")
+    tt = _recipe(train, "text", "text-tfidf-lr", "TF-IDF + logistic regression on dair-ai (about a minute)")
     tt.add_argument("--cv-folds", type=int, default=5, help="folds of the CV figure on train (0: skip)")
-    tt.set_defaults(
-        func=lambda a: train_text(
-            a.data or settings.data_root(), a.out or registry.active_model("text").folder, a.cv_folds
-        )
-    )
-    ts = train.add_parser("speech", help="RAVDESS actors 01-20, models compared by grouped CV (about 10 minutes)")
-    add_data_arg(ts)
-    ts.add_argument("--out", type=Path, default=None, help="model folder (default: the shipped one)")
+    tt.set_defaults(func=lambda a: train_text(*a.where(a), a.cv_folds))
+    ts = _recipe(train, "speech", "speech-ravdess", "RAVDESS actors 01-20, grouped CV (about 15 minutes)")
     ts.add_argument("--no-cnn", action="store_true", help="skip the CNN candidate (faster)")
-    ts.set_defaults(
-        func=lambda a: train_speech(
-            a.data or settings.data_root(), a.out or registry.active_model("speech").folder, not a.no_cnn
-        )
-    )
-
-    tf = train.add_parser("face", help="emodash's face network on FER-2013 Training, then the ensemble (hours on CPU)")
-    add_data_arg(tf)
-    tf.add_argument("--out", type=Path, default=None, help="model folder (default: the shipped face-ensemble)")
+    ts.set_defaults(func=lambda a: train_speech(*a.where(a), not a.no_cnn))
+    tf = _recipe(train, "face", "face-ensemble", "emodash's face network on FER-2013 Training, then the ensemble")
     tf.add_argument("--epochs", type=int, default=25, help="training epochs (about 3 min each on 2 cores)")
-    tf.set_defaults(
-        func=lambda a: train_face(
-            a.data or settings.data_root(), a.out or registry.model_info("face", "face-ensemble").folder, a.epochs
-        )
-    )
+    tf.set_defaults(func=lambda a: train_face(*a.where(a), a.epochs))
 
     ev = sub.add_parser("evaluate", help="re-measure a shipped model").add_subparsers(dest="modality", required=True)
     ef = ev.add_parser("face", help="accuracy on FER-2013 PublicTest")
