@@ -80,6 +80,24 @@ def evaluate_text(data: Path) -> int:
     return 0
 
 
+def evaluate_speech(data: Path) -> int:
+    from emodash.training.speech import train
+
+    info = registry.active_model("speech")
+    card = info.metrics()
+    winners = (card["independent"]["winner"], card["adaptive"]["winner"])
+    print(f"grouped CV of {', '.join(sorted(set(winners)))} over {data / 'ravdess_16k'} (several minutes)")
+    m = train(data / "ravdess_16k", None, seed=card["seed"], with_cnn=False, only=winners, log=lambda *_: None)
+    worst = 0.0
+    for kind, winner in zip(("independent", "adaptive"), winners):
+        got, said = (r[kind]["candidates"][winner]["accuracy_mean"] for r in (m, card))
+        worst = max(worst, abs(got - said))
+        print(f"speaker-{kind} {winner}: grouped-CV accuracy {got:.4f} (card {said:.4f})")
+    if worst > 0.01:
+        raise InputError("the measured accuracy differs from the model card's by more than 0.01: retrain the model")
+    return 0
+
+
 def list_models(as_json: bool) -> int:
     for modality in registry.modalities():
         info = registry.active_model(modality)
@@ -127,6 +145,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     et = ev.add_parser("text", help="accuracy on dair-ai val, checked against the model card")
     add_data_arg(et)
     et.set_defaults(func=lambda a: evaluate_text(a.data or settings.data_root()))
+    es = ev.add_parser("speech", help="grouped CV over RAVDESS actors 01-20, checked against the model card")
+    add_data_arg(es)
+    es.set_defaults(func=lambda a: evaluate_speech(a.data or settings.data_root()))
 
     models = sub.add_parser("models", help="the active model of each modality and its measured scores")
     models.add_argument("--json", action="store_true")
