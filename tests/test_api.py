@@ -165,7 +165,7 @@ def test_predictions_agree_with_the_cli(client, capsys, tmp_path, astronaut_bgr)
     for text in ("I finally got the job and I cannot stop smiling", "i am glad it is over but i feel so lonely"):
         api = client.post("/predict/text", json={"text": text}).json()
         assert api == _cli_json(["predict", "text", text], capsys)
-    assert api["uncertain"] is True  # the second text is a near tie of sadness and joy
+    assert api["label"] == "sadness" and isinstance(api["uncertain"], bool)  # a near tie: tests/test_cli.py
 
     crop = data_path("fer2013", "test", "happy").glob("*.jpg").__next__()
     api = client.post("/predict/face?aligned=true", files={"file": (str(crop), crop.read_bytes())}).json()

@@ -329,7 +329,7 @@ def test_the_live_callbacks_skip_a_bad_frame_or_chunk_count_it_and_go_on(astrona
 # --- wrong or silent answers ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["😀😀😀", "مرحبا كيف حالك", "\x00\x01binary\x02", "zzzqx qqxv"])
+@pytest.mark.parametrize("text", ["😀😀😀", "مرحبا كيف حالك", "\x00\x01qqxv\x02", "zzzqx qqxv"])
 def test_text_with_no_word_the_model_knows_is_not_given_a_label(text_model, text):
     with pytest.raises(InputError, match="no word the model knows"):
         text_model.predict(text)
@@ -398,7 +398,7 @@ def test_an_unexpected_error_in_the_cli_is_one_line_per_input_and_the_others_run
         "m.TextEmotionModel.predict = flaky\nfrom emodash.cli import main\n"
         "sys.exit(main(['predict', 'text', '-', '--json']))"
     )
-    env = {k: v for k, v in os.environ.items() if k != "EMODASH_DEBUG"}
+    env = {k: v for k, v in os.environ.items() if k != "EMODASH_DEBUG"} | {"EMODASH_TEXT_MODEL": "text-tfidf-lr"}
     r = subprocess.run([sys.executable, "-c", code], input="i am happy\nboom\ni am sad\n", capture_output=True,
                        text=True, timeout=120, env=env)  # fmt: skip
     lines = [json.loads(x) for x in r.stdout.splitlines()]

@@ -27,7 +27,7 @@ def readings(text_model) -> list[Scores]:
     face = registry.load_predictor("face")
     crops = sorted(data_path("fer2013", "test", "happy").glob("*.jpg"))[:3]
     faces = [face.predict(cv2.imread(str(c))) for c in crops]
-    return [text_model.predict(t) for t in ("i am so happy", "this is awful", "what a lovely day")] + faces
+    return [text_model.predict(t) for t in ("i am so happy", "i feel so sad and lonely", "what a lovely day")] + faces
 
 
 def test_a_log_writes_nothing_until_its_first_reading_then_one_file(tmp_path, readings):

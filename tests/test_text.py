@@ -9,22 +9,28 @@ from emodash.serving import registry, store
 from tests.conftest import data_path
 
 
-def test_text_accuracy_on_dairai_val(text_model):
+@pytest.fixture(scope="module")
+def tfidf():
+    """The TF-IDF model: selectable beside MiniLM (tests/test_text_encoder.py), the faster one for large batches."""
+    return registry.model_info("text", "text-tfidf-lr").load()
+
+
+def test_text_accuracy_on_dairai_val(tfidf):
     val = read_semicolon_text(data_path("text_dairai", "val.txt"))
     assert len(val) == 2000
-    pred = [s.label for s in text_model.predict_batch(val.samples)]
+    pred = [s.label for s in tfidf.predict_batch(val.samples)]
     assert accuracy_score(val.labels, pred) >= 0.85
 
 
-def test_shipped_metrics_are_what_the_model_scores(text_model):
+def test_shipped_metrics_are_what_the_model_scores(tfidf):
     val = read_semicolon_text(data_path("text_dairai", "val.txt"))
-    pred = [s.label for s in text_model.predict_batch(val.samples)]
+    pred = [s.label for s in tfidf.predict_batch(val.samples)]
     assert accuracy_score(val.labels, pred) == pytest.approx(
-        registry.active_model("text").metrics()["val_accuracy"], abs=1e-4
+        registry.model_info("text", "text-tfidf-lr").metrics()["val_accuracy"], abs=1e-4
     )
 
 
-def test_training_command_rebuilds_the_shipped_model(tmp_path, text_model):
+def test_training_command_rebuilds_the_shipped_model(tmp_path, tfidf):
     """Floating point differs between CPUs and BLAS kernels: the rebuilt model must match the card's scores within
     0.01 and agree with the shipped model on at least 99.5 % of the validation texts, not bit for bit."""
     from emodash.modalities.text.model import TextEmotionModel
@@ -32,51 +38,51 @@ def test_training_command_rebuilds_the_shipped_model(tmp_path, text_model):
 
     src = data_path("text_dairai")
     m = train(src / "train.txt", src / "val.txt", tmp_path, cv_folds=0, log=lambda *_: None)
-    shipped = registry.active_model("text").metrics()
+    shipped = registry.model_info("text", "text-tfidf-lr").metrics()
     assert m["params"]["C"] == shipped["params"]["C"]
     assert m["val_accuracy"] == pytest.approx(shipped["val_accuracy"], abs=0.01)
     assert m["val_macro_f1"] == pytest.approx(shipped["val_macro_f1"], abs=0.01)
     val = read_semicolon_text(src / "val.txt").samples
     rebuilt = [s.label for s in TextEmotionModel(tmp_path).predict_batch(val)]
-    agree = np.mean([a == b.label for a, b in zip(rebuilt, text_model.predict_batch(val))])
+    agree = np.mean([a == b.label for a, b in zip(rebuilt, tfidf.predict_batch(val))])
     assert agree >= 0.995
 
 
-def test_evidence_points_at_the_emotional_words(text_model):
-    s = text_model.predict("i am absolutely furious with the neighbours")
+def test_evidence_points_at_the_emotional_words(tfidf):
+    s = tfidf.predict("i am absolutely furious with the neighbours")
     assert s.label == "anger"
     weights = dict(s.evidence)
     assert [t for t, _ in s.evidence] == ["am", "absolutely", "furious", "with", "the", "neighbours"]
     assert max(weights, key=weights.get) == "furious"
 
 
-def test_a_word_naming_an_emotion_is_never_evidence_against_the_label(text_model):
-    s = text_model.predict("what a lovely surprise!")
+def test_a_word_naming_an_emotion_is_never_evidence_against_the_label(tfidf):
+    s = tfidf.predict("what a lovely surprise!")
     assert s.label != "surprise" and dict(s.evidence)["surprise"] == 0.0
-    mixed = text_model.predict("i am surprised and afraid but happy")
+    mixed = tfidf.predict("i am surprised and afraid but happy")
     weights = dict(mixed.evidence)
     assert mixed.label == "surprise" and weights["afraid"] == 0.0 and weights["happy"] == 0.0  # happy names joy
-    angry = text_model.predict("i feel so happy but also sad and angry")
+    angry = tfidf.predict("i feel so happy but also sad and angry")
     weights = dict(angry.evidence)
     assert angry.label == "anger" and weights["happy"] == weights["sad"] == 0.0 and weights["feel"] < 0  # others can
 
 
-def test_the_clamp_leaves_the_probabilities_alone(text_model):
+def test_the_clamp_leaves_the_probabilities_alone(tfidf):
     """Only the evidence shown is clamped: "surprise" still pulls the score of love down."""
     love = DAIRAI.index("love")
-    with_word, without = text_model.probabilities(["what a lovely surprise", "what a lovely"])
+    with_word, without = tfidf.probabilities(["what a lovely surprise", "what a lovely"])
     assert with_word[love] < without[love]
 
 
-def test_canonical_projection_of_love_is_happiness(text_model):
-    s = text_model.predict("i love my husband so much and feel so loved")
+def test_canonical_projection_of_love_is_happiness(tfidf):
+    s = tfidf.predict("i love my husband so much and feel so loved")
     assert s.label == "love" and max(s.canonical, key=s.canonical.get) == "happiness"
 
 
 @pytest.mark.parametrize("text, message", [("", "empty"), ("   ", "empty"), ("a" * 20_001, "limit")])
-def test_bad_text_gets_a_clear_message(text_model, text, message):
+def test_bad_text_gets_a_clear_message(tfidf, text, message):
     with pytest.raises(InputError, match=message):
-        text_model.predict(text)
+        tfidf.predict(text)
 
 
 def test_model_folder_loads_without_pickle(tmp_path):

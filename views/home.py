@@ -50,11 +50,12 @@ st.caption("Each opens on synthetic demo data; real data sets appear when `EMODA
 st.subheader("Models and their measured scores")
 st.caption(
     "The first model of each modality serves by default; `EMODASH_<MODALITY>_MODEL=<model>` (e.g. "
-    "`EMODASH_FACE_MODEL=fer-mini-xception`) serves another, to compare them live."
+    "`EMODASH_FACE_MODEL=fer-mini-xception`) serves another, to compare them live. Batch jobs (Analyze files) "
+    'take the first model fast enough for them ("batch"), unless that variable names one.'
 )
 rows = []
 for modality in registry.modalities():
-    active = registry.active_model(modality).model_id
+    active, batch = registry.active_model(modality).model_id, registry.batch_model(modality).model_id
     for info in modalities.get(modality).models:
         head = info.headline() or {"accuracy": None, "macro_f1": None, "split": "not measured yet"}
         rows.append(
@@ -62,6 +63,7 @@ for modality in registry.modalities():
                 "modality": modality,
                 "model": info.model_id,
                 "serving": info.model_id == active,
+                "batch": info.model_id == batch,
                 "accuracy": head["accuracy"],
                 "macro-F1": head["macro_f1"],
                 "measured on": head["split"],

@@ -36,7 +36,7 @@ def analyze_unit(unit: Unit, options: Options) -> pd.DataFrame:
 
 def _model(name: str, options: Options):
     """A model this process loaded once: "face" (detector + classifier, for photos and video frames), "face-crop"
-    (the classifier alone, for photos that are face crops), "speech" or "text"."""
+    (the classifier alone, for photos that are face crops), "speech" or "text"; each modality's batch model."""
     from emodash.serving import registry
 
     key = (name, options.detector) if name == "face" else (name,)
@@ -44,7 +44,7 @@ def _model(name: str, options: Options):
         if name == "face":
             _models[key] = registry.load_face_pipeline(options.detector)
         else:
-            _models[key] = registry.load_predictor(name.removesuffix("-crop"))
+            _models[key] = registry.batch_model(name.removesuffix("-crop")).load()
     return _models[key]
 
 

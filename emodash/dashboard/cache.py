@@ -58,8 +58,8 @@ def _face_pipeline():
 
 
 @st.cache_resource(show_spinner=False)
-def _text_model():
-    return registry.load_predictor("text")
+def _text_model(model_id: str):
+    return registry.model_info("text", model_id).load()
 
 
 @st.cache_resource(show_spinner=False)
@@ -79,7 +79,9 @@ def face_pipeline():
 
 
 def text_model():
-    return _loaded("text emotion model", _text_model)
+    """The active text model, cached per model id: `EMODASH_TEXT_MODEL` may change between runs (to compare)."""
+    model_id = registry.active_model("text").model_id
+    return _loaded(f"text emotion model ({model_id})", lambda: _text_model(model_id))
 
 
 def speech_model():

@@ -85,6 +85,9 @@ MODALITIES: tuple[Modality, ...] = (
             DatasetInfo("demo-text", "text", "Demo texts", _at("text", "formats:demo")),
         ),
         models=(
+            ModelInfo("text-minilm-lora", "text", "dairai",
+                      "MiniLM sentence encoder fine-tuned by emodash on dair-ai (LoRA adapter)",
+                      _at("text", "encoder_model:load"), batch=False),
             ModelInfo("text-tfidf-lr", "text", "dairai", "TF-IDF + logistic regression trained by emodash on dair-ai",
                       _at("text", "model:load")),
         ),

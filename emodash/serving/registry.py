@@ -32,6 +32,14 @@ def active_model(modality: str) -> ModelInfo:
     )
 
 
+def batch_model(modality: str) -> ModelInfo:
+    """The model of the batch paths: the one `EMODASH_<MODALITY>_MODEL` names, else the first registered model fast
+    enough for batches (`ModelInfo.batch`; the live paths may serve a slower, stronger one)."""
+    if os.environ.get(f"EMODASH_{modality.upper()}_MODEL"):
+        return active_model(modality)
+    return next(info for info in kinds.get(modality).models if info.batch)
+
+
 def model_info(modality: str, model_id: str) -> ModelInfo:
     """A registered model of a modality by its id, whichever serves."""
     for info in kinds.get(modality).models:

@@ -39,10 +39,16 @@ def check_text(text: str) -> str:
     return text
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of logits."""
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
+
+
+def emotion_words(label_set) -> frozenset[str]:
+    """The lower-case words that name an emotion of `label_set`: its label names and their common forms."""
+    return frozenset(w for name in label_set.names for w in (name.lower(), *LABEL_WORD_FORMS.get(name, ())))
 
 
 class TextEmotionModel(ProbabilityPredictor):
@@ -64,9 +70,7 @@ class TextEmotionModel(ProbabilityPredictor):
         # Centred weights: a token's push towards one class relative to the average class (the evidence shown).
         self._centred = self.coef - self.coef.mean(axis=0, keepdims=True)
         self._tokenize = self.vectorizer.build_analyzer()
-        self._emotion_words = frozenset(
-            w for name in self.label_set.names for w in (name.lower(), *LABEL_WORD_FORMS.get(name, ()))
-        )
+        self._emotion_words = emotion_words(self.label_set)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities; InputError for a text with no word the model knows (it would get the prior)."""
@@ -75,7 +79,7 @@ class TextEmotionModel(ProbabilityPredictor):
         if len(unknown):
             where = f"text {unknown[0] + 1}: " if len(texts) > 1 else ""
             raise InputError(f"{where}no word the model knows (it reads English words): nothing to score")
-        return _softmax(np.asarray(x @ self.coef.T) + self.intercept)
+        return softmax(np.asarray(x @ self.coef.T) + self.intercept)
 
     def evidence(self, text: str, label_index: int) -> tuple[tuple[str, float], ...]:
         """(token, weight) for each token of `text` in order: its TF-IDF value times its centred weight for the label.
