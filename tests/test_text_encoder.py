@@ -83,6 +83,15 @@ def test_a_word_naming_an_emotion_is_never_evidence_against(minilm):
         assert named and min(named.values()) >= 0.0
 
 
+def test_words_past_the_token_limit_weigh_nothing(minilm):
+    """A long paste is read up to 128 word pieces: only the words read are left out in turn, the rest weigh 0."""
+    text = "i am so furious with them today " + " ".join(["and then we walked home"] * 100)
+    s = minilm.predict(text)
+    weights = [w for _, w in s.evidence]
+    assert len(weights) == len(text.split()) - 1  # every word but "i" (one letter), in order
+    assert any(weights[:6]) and not any(weights[150:])
+
+
 def test_a_batch_scores_like_one_text_at_a_time(minilm):
     """Chunks are sorted by length and padded: padding must not change any text's scores."""
     val = list(read_semicolon_text(data_path("text_dairai", "val.txt")).samples[:150])

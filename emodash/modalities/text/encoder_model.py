@@ -98,13 +98,16 @@ class EncoderEmotionModel(ProbabilityPredictor):
     def evidence(self, text: str, label_index: int, p: float) -> tuple[tuple[str, float], ...]:
         """(word, weight) for each word in order: how much the label's probability `p` falls without that word.
 
-        A word naming an emotion of the label set never weighs against (clamped to 0), as in the TF-IDF model.
+        A word naming an emotion of the label set never weighs against (clamped to 0), as in the TF-IDF model. Words
+        past the model's token limit were not read: they weigh 0, and a long paste costs one pass per word read.
         """
         spans = list(WORD.finditer(text))
-        if not spans:
-            return ()
-        without = [text[: m.start()] + text[m.end() :] for m in spans]
-        drop = p - self._probabilities(without)[:, label_index]
+        read_up_to = max(end for _, end in self.tokenizer.encode(text).offsets)
+        inside = [m for m in spans if m.start() < read_up_to]
+        drop = np.zeros(len(spans))
+        if inside:
+            without = [text[: m.start()] + text[m.end() :] for m in inside]
+            drop[: len(inside)] = p - self._probabilities(without)[:, label_index]
         words = [m.group().lower() for m in spans]
         return tuple((w, max(float(d), 0.0) if w in self._emotion_words else float(d)) for w, d in zip(words, drop))
 
