@@ -38,17 +38,18 @@ def base_folder() -> Path:
 
 
 def read_safetensors(path: str | Path) -> dict[str, np.ndarray]:
-    """Every tensor of a safetensors file as a numpy array (the format is a JSON header and raw little-endian data)."""
+    """Every tensor of a safetensors file (a JSON header, then raw little-endian data) as a read-only array mapped
+    from the file: only the parts used are read, and nothing is copied."""
     with open(path, "rb") as f:
         (size,) = struct.unpack("<Q", f.read(8))
         header = json.loads(f.read(size))
-        data = f.read()
+    data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + size)
     out = {}
     for name, t in header.items():
         if name == "__metadata__":
             continue
         start, stop = t["data_offsets"]
-        out[name] = np.frombuffer(data[start:stop], dtype=_DTYPES[t["dtype"]]).reshape(t["shape"])
+        out[name] = data[start:stop].view(_DTYPES[t["dtype"]]).reshape(t["shape"])
     return out
 
 
