@@ -13,7 +13,7 @@ from emodash.core.errors import InputError
 from emodash.core.modality import ModelInfo
 from emodash.core.predictor import ProbabilityPredictor
 from emodash.core.scores import Scores
-from emodash.core.taxonomy import get_label_set
+from emodash.core.taxonomy import LabelSet, get_label_set
 from emodash.serving import store
 
 #: Texts longer than this are refused: the model saw tweets-length sentences, and a huge paste would stall a page.
@@ -46,7 +46,7 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def emotion_words(label_set) -> frozenset[str]:
+def emotion_words(label_set: LabelSet) -> frozenset[str]:
     """The lower-case words that name an emotion of `label_set`: its label names and their common forms."""
     return frozenset(w for name in label_set.names for w in (name.lower(), *LABEL_WORD_FORMS.get(name, ())))
 
