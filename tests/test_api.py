@@ -20,6 +20,7 @@ from emodash.api.predict import MAX_UPLOAD
 from emodash.catalogue.db import connect
 from emodash.catalogue.ingest import ingest
 from emodash.cli import main
+from emodash.serving import registry
 from tests.conftest import api_server, data_path
 
 N_CSV, N_DEMO = 280, 155
@@ -199,12 +200,13 @@ def test_files_of_one_speaker_agree_with_the_cli(client, capsys):
     capsys.readouterr()
     assert main(["predict", "speech", *map(str, paths), "--speaker", "actor 5", "--json"]) == 0
     cli = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    served = registry.active_model("speech").model_id
     assert [a["input"] for a in api.json()] == [c["input"] for c in cli] == list(map(str, paths))
     for a, c in zip(api.json(), cli):
-        assert a["model_id"] == c["model_id"] == "speech-ravdess+speaker" and a["speaker"] == c["speaker"] == "actor 5"
+        assert a["model_id"] == c["model_id"] == f"{served}+speaker" and a["speaker"] == c["speaker"] == "actor 5"
         assert a["label"] == c["label"] and a["scores"] == pytest.approx(c["scores"], abs=1e-3)
     two = client.post("/predict/speech/speaker", files=uploads[:2], data={"speaker": "actor 5"}).json()
-    assert [o["model_id"] for o in two] == ["speech-ravdess"] * 2 and "fewer than" in two[0]["note"]
+    assert [o["model_id"] for o in two] == [served] * 2 and "fewer than" in two[0]["note"]
     bad = client.post("/predict/speech/speaker", files=[*uploads, ("files", ("x.wav", b"RIFF....WAVE"))],
                       data={"speaker": "actor 5"})  # fmt: skip
     assert bad.status_code == 400 and "x.wav" in bad.json()["error"] and "not audio" in bad.json()["error"]

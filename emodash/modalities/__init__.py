@@ -69,6 +69,9 @@ MODALITIES: tuple[Modality, ...] = (
             DatasetInfo("demo-speech", "speech", "Demo speech", _at("speech", "formats:demo")),
         ),
         models=(
+            ModelInfo("speech-voice-encoder", "speech", "ravdess",
+                      "pooled features + a pretrained voice encoder's (Resemblyzer), classifier trained by emodash",
+                      _at("speech", "model:load")),
             ModelInfo("speech-ravdess", "speech", "ravdess",
                       "pooled MFCC/pitch/energy features + classifier trained by emodash on RAVDESS",
                       _at("speech", "model:load")),

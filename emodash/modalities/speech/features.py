@@ -1,4 +1,5 @@
-"""Speech features as scikit-learn transformers: pooled MFCC/prosody/spectral statistics, and log-mel images.
+"""Speech features as scikit-learn transformers: pooled MFCC/prosody/spectral statistics, what a pretrained voice
+encoder's layers hold over an utterance, and log-mel images.
 
 Input: a sequence of mono float32 waveforms at 16 kHz (see `emodash.io.audio`). librosa is imported on first use; its
 first call compiles with numba (about 15 s in a fresh environment, 1-2 s after): `warm_up()` pays that once, at
@@ -16,12 +17,15 @@ from sklearn.utils import Tags
 from emodash.io.audio import SAMPLE_RATE
 
 
-def warm_up() -> None:
-    """Run every librosa routine used here once on a short tone, so that numba compiles before the first request."""
+def warm_up(features: TransformerMixin | None = None) -> None:
+    """Run every librosa routine used here once on a short tone, so that numba compiles before the first request;
+    also `features` (a model's), which loads what they need (the voice encoder's weights)."""
     t = np.arange(SAMPLE_RATE) / SAMPLE_RATE
     tone = (0.1 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
     PooledSpeechFeatures().transform([tone])
     LogMelImage().transform([tone])
+    if features is not None:
+        features.transform([tone])
 
 
 def _trim(signal: np.ndarray, top_db: float) -> np.ndarray:
@@ -176,6 +180,50 @@ class PooledSpeechFeatures(_PerSignal):
         change = np.diff(st)
         p5, p50, p95 = np.percentile(st, [5, 50, 95])
         return [st.mean(), st.std(), p5, p50, p95, p95 - p5, np.abs(change).mean(), change.std()] + tail
+
+
+class VoiceEncoderFeatures(_PerSignal):
+    """One vector per utterance from the voice encoder of the Resemblyzer wheel (`voice_encoder`): the mean and std
+    over time of the outputs of each of its LSTM `layers` (1-3; 256 units each).
+
+    As the encoder was trained: leading and trailing silence quieter than `top_db` below the peak is trimmed, the
+    loudness set to `dbfs`, and 40-band power mel frames (25-ms windows every 10 ms) run in windows of 1.6 s, each
+    from a zero state (all windows of an utterance together). Layers 2 and 3 tell emotions apart best: grouped CV
+    over RAVDESS actors with the pooled features, logistic regression, layer 1 0.569, 2 0.677, 3 0.637, 2 and 3
+    0.685, all three 0.676 (research runs on whole utterances, one window).
+    """
+
+    def __init__(self, layers: tuple[int, ...] = (2, 3), top_db: float = 30.0, dbfs: float = -30.0):
+        self.layers = layers
+        self.top_db = top_db
+        self.dbfs = dbfs
+
+    def transform(self, X: Sequence[np.ndarray]) -> np.ndarray:
+        return np.stack([self._one(np.asarray(x, dtype=np.float32)) for x in X])
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        from emodash.modalities.speech.voice_encoder import HIDDEN
+
+        names = [f"voice{k}_{stat}{i}" for k in self.layers for stat in ("mean", "std") for i in range(HIDDEN)]
+        return np.array(names, dtype=object)
+
+    def _one(self, signal: np.ndarray) -> np.ndarray:
+        import librosa
+
+        from emodash.modalities.speech import voice_encoder as enc
+
+        y = _trim(signal, self.top_db)
+        y = y * np.float32(10 ** (self.dbfs / 20) / (np.sqrt(np.mean(y.astype(np.float64) ** 2)) + 1e-9))
+        mel = librosa.feature.melspectrogram(
+            y=y, sr=SAMPLE_RATE, n_fft=SAMPLE_RATE // 40, hop_length=SAMPLE_RATE // 100, n_mels=enc.N_MELS
+        ).T.astype(np.float32)
+        frames = len(mel)
+        windows = -(-frames // enc.WINDOW)
+        mel = np.pad(mel, ((0, windows * enc.WINDOW - frames), (0, 0))).reshape(windows, enc.WINDOW, enc.N_MELS)
+        outputs = enc.run(mel, max(self.layers))
+        return np.concatenate(
+            [_mean_std(outputs[k - 1].reshape(-1, enc.HIDDEN)[:frames].T) for k in self.layers]
+        ).astype(np.float32)
 
 
 class LogMelImage(_PerSignal):

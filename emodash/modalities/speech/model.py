@@ -23,6 +23,8 @@ MODEL_FILE, ADAPTIVE_FILE = "model.skops", "adaptive.skops"
 TRUSTED_TYPES = frozenset(
     {
         "emodash.modalities.speech.features.PooledSpeechFeatures",
+        "emodash.modalities.speech.features.VoiceEncoderFeatures",
+        "sklearn.pipeline.FeatureUnion",
         "emodash.modalities.speech.speaker.SpeakerNormalizer",
         "sklearn.pipeline.Pipeline",
         "sklearn.preprocessing._data.StandardScaler",
@@ -71,14 +73,14 @@ class SpeechEmotionModel(ProbabilityPredictor):
     modality = "speech"
     label_set = RAVDESS
 
-    def __init__(self, folder: str | Path, model_id: str = "speech-ravdess"):
+    def __init__(self, folder: str | Path, model_id: str = "speech-voice-encoder"):
         from emodash.modalities.speech.features import warm_up
 
         self.model_id = model_id
         self.pipeline = _load_trusted(Path(folder) / MODEL_FILE)
         adaptive = _load_trusted(Path(folder) / ADAPTIVE_FILE)
         self.normalizer, self.adaptive = adaptive["speaker"], adaptive["classifier"]
-        warm_up()
+        warm_up(self.features)
 
     @property
     def features(self):
