@@ -41,6 +41,10 @@ class _PerSignal(TransformerMixin, BaseEstimator):
     def fit(self, X: Sequence[np.ndarray], y: object = None) -> _PerSignal:
         return self
 
+    def transform(self, X: Sequence[np.ndarray]) -> np.ndarray:
+        """One row per signal (`_one` of each, as float32)."""
+        return np.stack([self._one(np.asarray(x, dtype=np.float32)) for x in X])
+
     def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
         tags.requires_fit = False
@@ -83,9 +87,6 @@ class PooledSpeechFeatures(_PerSignal):
         self.fmin = fmin
         self.fmax = fmax
         self.top_db = top_db
-
-    def transform(self, X: Sequence[np.ndarray]) -> np.ndarray:
-        return np.stack([self._one(np.asarray(x, dtype=np.float32)) for x in X])
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         names = [
@@ -198,9 +199,6 @@ class VoiceEncoderFeatures(_PerSignal):
         self.top_db = top_db
         self.dbfs = dbfs
 
-    def transform(self, X: Sequence[np.ndarray]) -> np.ndarray:
-        return np.stack([self._one(np.asarray(x, dtype=np.float32)) for x in X])
-
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         from emodash.modalities.speech.voice_encoder import HIDDEN
 
@@ -242,7 +240,7 @@ class LogMelImage(_PerSignal):
         self.top_db = top_db
 
     def transform(self, X: Sequence[np.ndarray]) -> np.ndarray:
-        return np.stack([self._one(np.asarray(x, dtype=np.float32)) for x in X])[..., None]
+        return super().transform(X)[..., None]
 
     def _one(self, signal: np.ndarray) -> np.ndarray:
         import librosa
