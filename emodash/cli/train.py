@@ -180,7 +180,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     te.set_defaults(func=lambda a: train_text_encoder(*a.where(a), a.epochs))
     for name, model_id, what in (
-        ("speech-voice", "speech-voice-encoder", "pooled and voice-encoder features (about 25 minutes)"),
+        ("speech-voice", "speech-voice-encoder", "pooled and voice-encoder features (about 11 minutes with --no-cnn)"),
         ("speech", "speech-ravdess", "pooled features (about 15 minutes)"),
     ):
         ts = _recipe(train, "speech", model_id, f"RAVDESS actors 01-20, grouped CV, {what}", name)

@@ -488,5 +488,5 @@ Chance is 0.125 for 8 classes (0.133 predicting the majority class).
 - skops files, loaded with an explicit list of trusted types (no pickle). Rebuild with the same numbers (seed
   {m["seed"]}, about {m["train_seconds"] / 60:.0f} min on 2 cores):
 
-      emodash train {FEATURES[m["model_id"]][1]}
+      emodash train {FEATURES[m["model_id"]][1]}{"" if "cnn-logmel" in ind["candidates"] else " --no-cnn"}
 """
