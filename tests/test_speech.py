@@ -283,3 +283,13 @@ def test_cli_listen_without_a_microphone_says_so():
     r = subprocess.run([sys.executable, "-m", "emodash", "listen"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and ("no microphone" in r.stderr or "PortAudio" in r.stderr)
     assert "Traceback" not in r.stderr
+
+
+def test_the_adapt_switch_quotes_the_serving_models_own_scores():
+    from emodash.modalities.speech.speaker import adaptation_note
+
+    m = registry.active_model("speech").metrics()
+    note = adaptation_note(m)
+    assert f"general model scores {m['independent']['accuracy']:.2f}" in note
+    assert f"{m['adaptive']['accuracy']:.2f} after 60" in note and "after 3" not in note  # 3 is below the minimum
+    assert "not measured" in adaptation_note({})

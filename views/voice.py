@@ -10,8 +10,10 @@ from emodash.dashboard import recording
 from emodash.dashboard.cache import speech_model, text_model, transcriber
 from emodash.dashboard.voice import voice_frame_callback
 from emodash.io.audio import FORMATS, check_speech, decode_audio
+from emodash.modalities.speech.speaker import adaptation_note
 from emodash.modalities.speech.stream import VoiceStream
 from emodash.plots import live as plots
+from emodash.serving import registry
 from emodash.serving.inference import spoken_words
 from emodash.serving.personal import PersonalVoice
 
@@ -78,10 +80,7 @@ with stream:
     st.caption("Scores every 1.5 s over the last 3 s of speech; silence reads as silence.")
     adapt = st.toggle(
         "Adapt to my voice (experimental)",
-        help="After 5 voiced windows (about 9 s of speech), scores come from a model that normalises features with "
-        "your own voice's statistics. On unseen RAVDESS actors who spoke every emotion equally it matches the "
-        "general model's 0.56 accuracy after 5 utterances, reaches 0.61 after 10 and 0.66 after 60. If you mostly "
-        "speak in one mood, your statistics drift towards it and scores get worse, not better.",
+        help=adaptation_note(registry.active_model("speech").metrics()),
     )
     mine = st.session_state.get("personal", {}).get("voice")
     use_mine = mine is not None and st.toggle("Use my personal voice model (from Calibrate)")
