@@ -35,7 +35,7 @@ def test_one_actor_voice_model_beats_chance_and_is_scored_on_held_out_takes(spee
     X = speech.features.transform([read_audio(p) for p in ds.samples])
     me = actors == 3
     general = clone(speech.pipeline[1:]).fit(X[~me], ds.labels[~me])
-    cal = personal.Calibration("voice", "pooled", tuple(general.classes_))
+    cal = personal.Calibration("voice", personal.voice_features(speech), tuple(general.classes_))
     for x, label in zip(X[me], ds.labels[me]):
         cal.add(label, x, general.predict_proba(x[None, :]))
     r = cal.train()
@@ -44,6 +44,9 @@ def test_one_actor_voice_model_beats_chance_and_is_scored_on_held_out_takes(spee
     voice = personal.PersonalVoice(cal, speech)
     s = voice.predict(read_audio(ds.samples[np.flatnonzero(me)[0]]))
     assert s.modality == "speech" and s.model_id == "personal-voice" and set(s.labels) == set(r.labels)
+    other = registry.model_info("speech", "speech-ravdess").load()  # other features: refused, with what to do
+    with pytest.raises(InputError, match="calibrate again, or serve the model it was made with"):
+        personal.PersonalVoice(cal, other)
 
 
 def test_one_participant_walks_are_calibrated_beside_the_other_participants_model():

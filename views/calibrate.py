@@ -68,7 +68,7 @@ def report(cal: personal.Calibration) -> None:
 
 
 def train(kind: str, got: list[tuple[str, bytes]], general_labels: tuple[str, ...]) -> None:
-    described = personal.face_features(face_classifier()) if kind == "face" else "general model features"
+    described = personal.face_features(face_classifier()) if kind == "face" else personal.voice_features(speech_model())
     cal = personal.Calibration(kind, described, general_labels, name=f"my {kind}")
     for emotion, data in got:
         cal.add(emotion, *features(kind, emotion, data))

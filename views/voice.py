@@ -84,7 +84,14 @@ with stream:
     )
     mine = st.session_state.get("personal", {}).get("voice")
     use_mine = mine is not None and st.toggle("Use my personal voice model (from Calibrate)")
-    tone_model = PersonalVoice(mine, model) if use_mine else model.session() if adapt else model
+    if use_mine:
+        try:
+            tone_model = PersonalVoice(mine, model)
+        except InputError as exc:
+            st.warning(str(exc))
+            use_mine = False
+    if not use_mine:
+        tone_model = model.session() if adapt else model
     key = f"voice_stream_{'mine' if use_mine else 'adaptive' if adapt else 'plain'}_{'words' if transcribe else 'tone'}"
     if key not in st.session_state:
         st.session_state[key] = VoiceStream(tone_model, transcript=recogniser.stream() if transcribe else None)

@@ -231,8 +231,14 @@ def face_take(classifier, crops: Sequence[np.ndarray]) -> tuple[np.ndarray, np.n
     return np.log(np.clip(p, 1e-6, 1.0)), p
 
 
+def voice_features(model) -> str:
+    """What a voice calibration's features are: this very speech model's (another one's differ in number and
+    meaning, so a personal model only serves beside the speech model it was calibrated on)."""
+    return f"{model.model_id} features"
+
+
 def voice_take(model, signals: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """(features, general probabilities) of a take's utterances: the speech model's pooled acoustic features."""
+    """(features, general probabilities) of a take's utterances: the speech model's own features."""
     x = model.features.transform(list(signals))
     return x, model.pipeline[1:].predict_proba(x)
 
@@ -270,7 +276,7 @@ def from_dataset(kind: str, ds, n_pieces: int = 3) -> Calibration:
         from emodash.io.audio import read_audio
 
         model = registry.load_predictor("speech")
-        cal = Calibration(kind, "pooled acoustic features of the speech model", model.label_set.names)
+        cal = Calibration(kind, voice_features(model), model.label_set.names)
         for path, label in zip(ds.samples, ds.labels):
             cal.add(label, *voice_take(model, [read_audio(path)]))
         return cal
@@ -329,6 +335,12 @@ class PersonalVoice:
     modality = "speech"
 
     def __init__(self, calibration: Calibration, model) -> None:
+        if calibration.features != voice_features(model):
+            raise InputError(
+                f"this personal voice model was calibrated on other features ({calibration.features}) than the speech "
+                f"model serving now gives ({voice_features(model)}): calibrate again, or serve the model it was made "
+                "with (EMODASH_SPEECH_MODEL)"
+            )
         self.calibration, self.model = calibration, model
         self.model_id, self.label_set = "personal-voice", calibration.label_set
 
