@@ -10,6 +10,7 @@ import numpy as np
 from bench.timing import median_p95, table, time_ms
 from emodash import modalities
 from emodash.core import settings
+from emodash.core.errors import missing_part
 from emodash.io.audio import SAMPLE_RATE, read_audio
 from emodash.modalities.speech.formats import read_ravdess
 from emodash.modalities.speech.stream import VoiceStream
@@ -23,7 +24,11 @@ def run(repeat: int = 50) -> str:
     audio = np.concatenate([read_audio(p) for p in ds.samples[:20]])
     rows = []
     for info in modalities.get("speech").models:
-        model = info.load()  # warms librosa and the model's features up
+        try:
+            model = info.load()  # warms librosa and the model's features up
+        except ModuleNotFoundError as exc:
+            rows.append([info.model_id, f"not measured: {missing_part(exc.name)}", "", "", "", ""])
+            continue
         it = cycle(clips)
         feat = median_p95(time_ms(lambda: model.features.transform([next(it)]), repeat))
         total = median_p95(time_ms(lambda: model.predict(next(it)), repeat))
@@ -33,8 +38,9 @@ def run(repeat: int = 50) -> str:
         voiced = sum(r.voiced for r in stream.readings())
         head = info.headline()
         serving = " (serving)" if info.model_id == registry.active_model("speech").model_id else ""
+        accuracy = f"{head['accuracy']:.3f}" if head else "not measured"
         rows += [
-            [f"{info.model_id}{serving}", "3-s utterance: features", *feat, "", f"{head['accuracy']:.3f}"],
+            [f"{info.model_id}{serving}", "3-s utterance: features", *feat, "", accuracy],
             ["", "3-s utterance: features + model (predict)", *total, "", ""],
             [
                 "",

@@ -2,9 +2,12 @@
 tensors, its numpy LSTM matches torch's, a changed or missing weights file is named, and its features describe the
 voice, not the recording's level or silences."""
 
+import collections
 import os
 import pickle
 import struct
+import sys
+import types
 
 import numpy as np
 import pytest
@@ -42,6 +45,43 @@ def test_a_checkpoint_that_would_run_code_is_refused(tmp_path):
     assert not (tmp_path / "ran").exists()
 
 
+def test_a_tensor_reaching_past_its_storage_is_refused(tmp_path, monkeypatch):
+    """A checkpoint built with stand-ins for torch's two allowed names: a 4x4 tensor over 3 stored floats."""
+    fake_torch, fake_utils = types.ModuleType("torch"), types.ModuleType("torch._utils")
+
+    class FloatStorage:
+        __module__, __qualname__ = "torch", "FloatStorage"
+
+    def _rebuild_tensor_v2(*args):
+        return args
+
+    _rebuild_tensor_v2.__module__, _rebuild_tensor_v2.__qualname__ = "torch._utils", "_rebuild_tensor_v2"
+    fake_torch.FloatStorage, fake_utils._rebuild_tensor_v2 = FloatStorage, _rebuild_tensor_v2
+    monkeypatch.setitem(sys.modules, "torch", fake_torch)
+    monkeypatch.setitem(sys.modules, "torch._utils", fake_utils)
+
+    class Stored:
+        pass
+
+    class Tensor:
+        def __reduce__(self):
+            return (_rebuild_tensor_v2, (Stored(), 0, (4, 4), (4, 1), False, collections.OrderedDict()))
+
+    class Writer(pickle.Pickler):
+        def persistent_id(self, obj):
+            return ("storage", FloatStorage, "0", "cpu", 3) if isinstance(obj, Stored) else None
+
+    path = tmp_path / "long.pt"
+    with open(path, "wb") as f:
+        for part in (0x1950A86A20F9469CFC6C, 1001, {"protocol_version": 1001, "little_endian": True}):
+            pickle.dump(part, f, protocol=2)
+        Writer(f, protocol=2).dump({"model_state": collections.OrderedDict(w=Tensor())})
+        pickle.dump(["0"], f, protocol=2)
+        f.write(struct.pack("<q", 3) + np.ones(3, "<f4").tobytes())
+    with pytest.raises(ValueError, match="w in .* reaches past its storage"):
+        voice_encoder.read_checkpoint(path)
+
+
 def test_the_shipped_checkpoint_reads_as_the_encoders_layers():
     w = voice_encoder.read_checkpoint(voice_encoder.weights_file())
     assert w["lstm.weight_ih_l0"].shape == (4 * voice_encoder.HIDDEN, voice_encoder.N_MELS)
@@ -55,8 +95,9 @@ def test_a_changed_weights_file_is_refused_with_the_version_to_install(tmp_path,
     monkeypatch.setattr(voice_encoder, "weights_file", lambda: fake)
     voice_encoder.lstm_weights.cache_clear()
     try:
-        with pytest.raises(ValueError, match=r"not the voice encoder .* Resemblyzer==0\.1\.4"):
+        with pytest.raises(ModuleNotFoundError, match=r"not the voice encoder .* Resemblyzer==0\.1\.4") as exc:
             voice_encoder.lstm_weights()
+        assert "pip install --no-deps Resemblyzer==0.1.4" in missing_part(exc.value.name)
     finally:
         voice_encoder.lstm_weights.cache_clear()
 

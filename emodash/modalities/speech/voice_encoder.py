@@ -79,6 +79,9 @@ def read_checkpoint(path: str | Path, entry: str = "model_state") -> dict[str, n
     out = {}
     for name, (_, key, offset, size, stride) in obj[entry].items():
         data = storages[key][offset:]
+        last = sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else -1
+        if offset < 0 or min(stride, default=0) < 0 or last >= data.size:
+            raise ValueError(f"{name} in {path} reaches past its storage")
         out[name] = np.lib.stride_tricks.as_strided(data, size, [4 * s for s in stride]).astype(np.float32)
     return out
 
@@ -86,12 +89,13 @@ def read_checkpoint(path: str | Path, entry: str = "model_state") -> dict[str, n
 @functools.cache
 def lstm_weights() -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
     """(input kernel, recurrent kernel, bias) of each layer, transposed for `x @ kernel`; gates in torch's order
-    (input, forget, cell, output). The file's hash is checked first."""
+    (input, forget, cell, output). The file's hash is checked first (a missing or other wheel: ModuleNotFoundError,
+    which the CLI, API and pages turn into the install command)."""
     path = weights_file()
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != WEIGHTS_SHA256:
-        raise ValueError(f"{path} is not the voice encoder the speech model was trained with: pip install --no-deps "
-                         "Resemblyzer==0.1.4")  # fmt: skip
+    if digest != WEIGHTS_SHA256:  # another version of the wheel: the part the model needs is missing
+        raise ModuleNotFoundError(f"{path} is not the voice encoder the speech model was trained with: pip install "
+                                  "--no-deps Resemblyzer==0.1.4", name=PACKAGE)  # fmt: skip
     w = read_checkpoint(path)
     return tuple(
         (
