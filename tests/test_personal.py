@@ -40,7 +40,7 @@ def test_one_actor_voice_model_beats_chance_and_is_scored_on_held_out_takes(spee
         cal.add(label, x, general.predict_proba(x[None, :]))
     r = cal.train()
     assert r.held_out_takes == 60 and r.held_out_samples == 60
-    assert r.personal > r.general > 1 / 8  # measured: 0.88 beside 0.68 (chance 1/8)
+    assert r.personal > r.general > 1 / 8  # measured: 0.93 beside 0.72 (chance 1/8)
     voice = personal.PersonalVoice(cal, speech)
     s = voice.predict(read_audio(ds.samples[np.flatnonzero(me)[0]]))
     assert s.modality == "speech" and s.model_id == "personal-voice" and set(s.labels) == set(r.labels)
@@ -116,6 +116,11 @@ def test_the_file_is_json_numbers_and_reads_back_the_same_model():
                 json.dumps({**good, "mean": [float("nan")] * 4}).encode(), b"\xff" * 10):  # fmt: skip
         with pytest.raises(InputError, match="not an emodash personal model"):
             personal.Calibration.from_json(bad)
+
+
+def test_a_voice_file_saved_before_two_speech_models_names_speech_ravdess():
+    old = {**_trained().to_json(), "kind": "voice", "features": "general model features"}
+    assert personal.Calibration.from_json(json.dumps(old)).features == "speech-ravdess features"
 
 
 def test_nothing_is_written_until_saved_and_forget_removes_everything(tmp_path, monkeypatch, capsys):

@@ -80,7 +80,7 @@ with stream:
     st.caption("Scores every 1.5 s over the last 3 s of speech; silence reads as silence.")
     adapt = st.toggle(
         "Adapt to my voice (experimental)",
-        help=adaptation_note(registry.active_model("speech").metrics()),
+        help=adaptation_note(registry.model_info("speech", model.model_id).metrics()),
     )
     mine = st.session_state.get("personal", {}).get("voice")
     use_mine = mine is not None and st.toggle("Use my personal voice model (from Calibrate)")

@@ -158,8 +158,10 @@ class Calibration:
             assert all(np.isfinite(a).all() for a in (mean, scale, coef, intercept)) and (scale > 0).all()
         except (ValueError, TypeError, KeyError, AssertionError, UnicodeDecodeError):
             raise InputError("not an emodash personal model file (format emodash-personal/1)") from None
-        cal = cls(d["kind"], str(d.get("features", "")), tuple(map(str, d.get("general_labels", []))),
-                  str(d.get("name", "")))  # fmt: skip
+        features = str(d.get("features", ""))
+        if d["kind"] == "voice" and features in _FIRST_VOICE_FEATURES:
+            features = "speech-ravdess features"
+        cal = cls(d["kind"], features, tuple(map(str, d.get("general_labels", []))), str(d.get("name", "")))
         cal._mean, cal._scale, cal._coef, cal._intercept, cal._classes = mean, scale, coef, intercept, classes
         r = d.get("report")
         if isinstance(r, dict):
@@ -229,6 +231,10 @@ def face_take(classifier, crops: Sequence[np.ndarray]) -> tuple[np.ndarray, np.n
     features, so the personal model learns how this face's expressions read to it."""
     p = classifier.probabilities(list(crops))
     return np.log(np.clip(p, 1e-6, 1.0)), p
+
+
+#: What voice calibrations called their features while speech-ravdess was the only speech model (files saved then).
+_FIRST_VOICE_FEATURES = frozenset({"general model features", "pooled acoustic features of the speech model"})
 
 
 def voice_features(model) -> str:
