@@ -64,9 +64,9 @@ def train_face(data: Path, out: Path, epochs: int) -> int:
 
 
 def train_face_lite0(data: Path, out: Path, epochs: int | None, export_only: bool) -> int:
-    from emodash.modalities.face.model import LITE0_SEEDS, LITE0_THREADS, ensemble_from
+    from emodash.modalities.face.model import LITE0_SEEDS, lite0_ensemble
     from emodash.training.face import evaluate, write_card
-    from emodash.training.face_lite0 import MODEL_ID, train
+    from emodash.training.face_lite0 import train
 
     src = data / "fer2013" / "train"
     if not export_only:
@@ -79,8 +79,7 @@ def train_face_lite0(data: Path, out: Path, epochs: int | None, export_only: boo
         f"{r['history'][-1]['holdout_accuracy']:.4f} (seed {r['params']['seed']})" for r in record["runs"]
     )
     print(f"hold-out accuracy {holdout}; measuring the ensemble on PublicTest")
-    ensemble = ensemble_from(out, "face-lite0-ensemble", MODEL_ID, LITE0_THREADS, LITE0_SEEDS)
-    m = evaluate(ensemble, data / "fer2013" / "test")
+    m = evaluate(lite0_ensemble(out), data / "fer2013" / "test")
     write_card(m, out)
     print(f"PublicTest accuracy {m['test_accuracy']:.4f}, macro-F1 {m['test_macro_f1']:.4f}; saved to {out}")
     return 0
@@ -181,7 +180,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     te.set_defaults(func=lambda a: train_text_encoder(*a.where(a), a.epochs))
     for name, model_id, what in (
         ("speech-voice", "speech-voice-encoder", "pooled and voice-encoder features (about 11 minutes with --no-cnn)"),
-        ("speech", "speech-ravdess", "pooled features (about 15 minutes)"),
+        ("speech", "speech-ravdess", "pooled features (about 16 minutes with the CNN)"),
     ):
         ts = _recipe(train, "speech", model_id, f"RAVDESS actors 01-20, grouped CV, {what}", name)
         ts.add_argument("--no-cnn", action="store_true", help="skip the CNN candidate (faster)")

