@@ -70,7 +70,8 @@ MODALITIES: tuple[Modality, ...] = (
         ),
         models=(
             ModelInfo("speech-voice-encoder", "speech", "ravdess",
-                      "pooled features + a pretrained voice encoder's (Resemblyzer), classifier trained by emodash",
+                      "pooled features + a pretrained voice encoder's LSTM statistics (Resemblyzer) + classifier "
+                      "trained by emodash on RAVDESS",
                       _at("speech", "model:load")),
             ModelInfo("speech-ravdess", "speech", "ravdess",
                       "pooled MFCC/pitch/energy features + classifier trained by emodash on RAVDESS",

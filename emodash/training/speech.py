@@ -46,8 +46,9 @@ FEATURES: dict[str, tuple[Callable[[], TransformerMixin], str]] = {
 #: degrades when a speaker gives only a few files, or a live session has heard only a few seconds.
 FEW_UTTERANCES = (3, 5, 10, 20)
 #: Speed perturbation of the speaker-independent model's training utterances (never of a test fold): each also
-#: played 0.9 and 1.1 times as fast, tempo and pitch together. Grouped CV of vote-lr-svm-mlp: accuracy 0.546 without,
-#: 0.557 with; pitch shifts of +-2 semitones gave 0.557, 20 dB white noise 0.540 (research runs, same folds).
+#: played 0.9 and 1.1 times as fast, tempo and pitch together. Grouped CV of vote-lr-svm-mlp on speech-ravdess's
+#: pooled features: accuracy 0.546 without, 0.557 with; pitch shifts of +-2 semitones gave 0.557, 20 dB white noise
+#: 0.540 (research runs, same folds).
 SPEEDS = (0.9, 1.1)
 #: Largest skops file a shipped model may write (an SVM keeps its training rows: 3,600 x 1,433 features is 41 MB).
 MAX_FILE_MB = 20.0
@@ -418,7 +419,7 @@ def _features_text(m: dict) -> str:
     pooled = PooledSpeechFeatures().get_feature_names_out().size
     what = """MFCCs with deltas, spectral shape, energy, YIN pitch,
 after trimming silence; see `modalities.speech.features.PooledSpeechFeatures`"""
-    if m["model_id"] == "speech-ravdess":
+    if m["n_features"] == pooled:
         return (
             f"Pooled acoustic features ({pooled} per utterance: {what}) + standardisation + a classifier, trained by"
             " emodash."

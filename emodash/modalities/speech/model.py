@@ -1,4 +1,5 @@
-"""Speech emotion: the model trained by `emodash train speech` (RAVDESS, 8 classes), on whole utterances."""
+"""Speech emotion: the models trained by `emodash train speech-voice` and `emodash train speech` (RAVDESS, 8
+classes), on whole utterances; both are folders of the same two files, read by `SpeechEmotionModel`."""
 
 from __future__ import annotations
 
@@ -62,12 +63,13 @@ def _load_trusted(path: Path):
 
 
 class SpeechEmotionModel(ProbabilityPredictor):
-    """Scores an utterance (mono float32, 16 kHz) over RAVDESS's 8 emotions; librosa warmed up at load.
+    """Scores an utterance (mono float32, 16 kHz) over RAVDESS's 8 emotions; librosa and the model's features (the
+    voice encoder's weights, where it has them) warmed up at load.
 
     `predict` is speaker-independent; `predict_speaker` scores several utterances of one speaker together, and
     `session()` gives a per-speaker live predictor that adapts to the voice it hears. Adaptation is opt-in: statistics
     from speech that is mostly one emotion (a calm first minute, say) shift the features and can score below the
-    speaker-independent model (RAVDESS: about 0.40 with neutral/calm-only statistics).
+    speaker-independent model (RAVDESS, speech-ravdess: about 0.40 with neutral/calm-only statistics).
     """
 
     modality = "speech"
