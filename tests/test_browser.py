@@ -357,16 +357,25 @@ def test_calibrate_records_face_takes_from_the_webcam_and_the_webcam_page_uses_t
                 timeout=90_000
             )
             page.wait_for_timeout(3000)
+            counts: dict[str, int] = {}
             for emotion in ("happy", "neutral", "happy", "neutral"):
-                page.locator("[data-testid='stSelectbox']").filter(has_text="Emotion").first.locator("input").click()
-                page.keyboard.type(emotion)
-                page.keyboard.press("Enter")
-                # the page reruns with every frame's reading: on a loaded machine a button can take a while to settle
-                page.get_by_role("button", name="Start take").click(timeout=90_000)
-                page.get_by_text(re.compile(f"Recording {emotion}")).wait_for(timeout=90_000)
-                page.wait_for_timeout(2000)
-                page.get_by_role("button", name="Stop take").click(timeout=90_000)
-                page.get_by_role("button", name="Start take").wait_for(timeout=90_000)
+                counts[emotion] = counts.get(emotion, 0) + 1
+                taken = page.get_by_text("Takes: " + ", ".join(f"{k} x{v}" for k, v in counts.items()), exact=True)
+                too_short = page.get_by_text(re.compile(f"the take of '{emotion}' saw a face in"))
+                for _ in range(3):  # a take that saw too few faces (the stream stalled a moment) is said so: redo it
+                    page.locator("[data-testid='stSelectbox']").filter(has_text="Emotion").first.locator(
+                        "input"
+                    ).click()
+                    page.keyboard.type(emotion)
+                    page.keyboard.press("Enter")
+                    # the page reruns with every frame's reading: on a loaded machine a button can take a while
+                    page.get_by_role("button", name="Start take").click(timeout=90_000)
+                    page.get_by_text(re.compile(f"Recording {emotion}")).wait_for(timeout=90_000)
+                    page.wait_for_timeout(2000)
+                    page.get_by_role("button", name="Stop take").click(timeout=90_000)
+                    taken.or_(too_short).first.wait_for(timeout=90_000)
+                    if taken.is_visible():
+                        break
             page.screenshot(path=str(tmp_path / "takes.png"), full_page=True)
             page.get_by_text("Takes: happy x2, neutral x2").wait_for(timeout=30_000)
             page.get_by_role("button", name="Train my face model").first.click()
